@@ -1,0 +1,70 @@
+package io.flinkinference.sidecar.backend;
+
+import com.google.rpc.Code;
+
+import java.util.Objects;
+
+/**
+ * The outcome of one item of a batch: either result bytes or an error with a {@code
+ * google.rpc.Code}. Immutable.
+ */
+public final class ItemResult {
+
+    private final byte[] payload;
+    private final Code errorCode;
+    private final String errorMessage;
+
+    private ItemResult(byte[] payload, Code errorCode, String errorMessage) {
+        this.payload = payload;
+        this.errorCode = errorCode;
+        this.errorMessage = errorMessage;
+    }
+
+    /** A successful result; the array is owned by the result from now on. */
+    public static ItemResult ok(byte[] payload) {
+        return new ItemResult(Objects.requireNonNull(payload, "payload"), null, null);
+    }
+
+    /** A failed item, e.g. {@code error(Code.INVALID_ARGUMENT, "expected 1536 bytes, got 12")}. */
+    public static ItemResult error(Code code, String message) {
+        if (code == null || code == Code.OK) {
+            throw new IllegalArgumentException("an error result needs a non-OK code, got " + code);
+        }
+        return new ItemResult(null, code, Objects.requireNonNull(message, "message"));
+    }
+
+    public boolean isOk() {
+        return payload != null;
+    }
+
+    /** The result bytes; only for {@link #isOk()} results. */
+    public byte[] payload() {
+        if (payload == null) {
+            throw new IllegalStateException("not a successful result: " + this);
+        }
+        return payload;
+    }
+
+    /** The error code; only for failed results. */
+    public Code errorCode() {
+        if (errorCode == null) {
+            throw new IllegalStateException("not an error result");
+        }
+        return errorCode;
+    }
+
+    /** The error message; only for failed results. */
+    public String errorMessage() {
+        if (errorCode == null) {
+            throw new IllegalStateException("not an error result");
+        }
+        return errorMessage;
+    }
+
+    @Override
+    public String toString() {
+        return isOk()
+                ? "ItemResult{ok, " + payload.length + " bytes}"
+                : "ItemResult{" + errorCode + ": " + errorMessage + "}";
+    }
+}

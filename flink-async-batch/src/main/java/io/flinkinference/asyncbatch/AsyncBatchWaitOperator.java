@@ -99,7 +99,11 @@ public class AsyncBatchWaitOperator<IN, OUT>
             AsyncBatchFunction<IN, OUT> function,
             AsyncBatchOptions options,
             OutputMode outputMode) {
-        super(parameters, function);
+        // Not super(parameters, function): that runs setup() before the user function is
+        // assigned, and a rich function would never get its runtime context.
+        super(null, function);
+        setup(parameters.getContainingTask(), parameters.getStreamConfig(), parameters.getOutput());
+        this.processingTimeService = parameters.getProcessingTimeService();
         this.maxInFlightBatches = options.getMaxInFlightBatches();
         this.maxBatchDelayMillis = options.getMaxBatchDelay().toMillis();
         this.timeout = options.getTimeout().orElse(null);

@@ -56,8 +56,9 @@ public interface AsyncBatchFunction<IN, OUT> extends Function, Serializable {
     /**
      * Starts the asynchronous processing of one batch.
      *
-     * @param inputs the batch, never empty; the list belongs to the operator and must not be
-     *     modified, but may be read from other threads until the future is completed
+     * @param inputs the batch, never empty; an unmodifiable list that may be read from other
+     *     threads until the future is completed. Retries of the batch, and {@link #timeout}, get
+     *     this same list instance, so it can key per-batch bookkeeping by identity
      * @param resultFuture to complete with the batch's outputs, or exceptionally
      */
     void asyncInvokeBatch(List<IN> inputs, ResultFuture<OUT> resultFuture) throws Exception;
@@ -69,7 +70,8 @@ public interface AsyncBatchFunction<IN, OUT> extends Function, Serializable {
      * timeout; override it to emit fallback results instead, e.g. {@code
      * resultFuture.complete(List.of())}.
      *
-     * @param inputs the batch that timed out
+     * @param inputs the batch that timed out: the same list instance its {@link #asyncInvokeBatch}
+     *     calls were given
      * @param resultFuture completing it completes the batch; any later completion by the original
      *     call is ignored
      */

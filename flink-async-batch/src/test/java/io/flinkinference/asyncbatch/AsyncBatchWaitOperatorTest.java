@@ -449,6 +449,50 @@ class AsyncBatchWaitOperatorTest {
         }
     }
 
+    @Test
+    void retriesAndTheTimeoutHandlerGetTheSameInputListInstance() throws Exception {
+        List<List<Integer>> invoked = new ArrayList<>();
+        List<List<Integer>> timedOut = new ArrayList<>();
+        AsyncBatchFunction<Integer, String> fn =
+                new AsyncBatchFunction<>() {
+                    @Override
+                    public void asyncInvokeBatch(
+                            List<Integer> inputs, ResultFuture<String> resultFuture) {
+                        invoked.add(inputs);
+                        resultFuture.completeExceptionally(new RuntimeException("again"));
+                    }
+
+                    @Override
+                    public void timeout(List<Integer> inputs, ResultFuture<String> resultFuture) {
+                        timedOut.add(inputs);
+                        resultFuture.complete(List.of());
+                    }
+                };
+        AsyncBatchOptions opts =
+                options(2, 0)
+                        .timeout(Duration.ofMillis(50))
+                        .retryStrategy(
+                                AsyncBatchRetryStrategies.<String>fixedDelay(
+                                                10, Duration.ofMillis(10))
+                                        .ifException(AsyncBatchRetryStrategies.anyException())
+                                        .build())
+                        .build();
+        try (var h = OperatorHarness.create(fn, opts, OutputMode.ORDERED)) {
+            h.open();
+            h.time(0);
+            h.element(1);
+            h.element(2);
+            for (long t = 0; t <= 50; t += 10) {
+                h.time(t);
+            }
+            assertThat(invoked).hasSizeGreaterThan(1);
+            assertThat(timedOut).hasSize(1);
+            for (List<Integer> inputs : invoked) {
+                assertThat(inputs).isSameAs(timedOut.get(0));
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- state and object reuse
 
     @Test

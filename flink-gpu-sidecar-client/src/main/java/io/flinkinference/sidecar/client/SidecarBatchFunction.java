@@ -6,11 +6,17 @@ import io.flinkinference.sidecar.client.codec.TensorCodec;
 import io.flinkinference.sidecar.client.stream.ClientMetrics;
 import io.flinkinference.sidecar.client.stream.InferConnection;
 
+import org.apache.flink.api.common.functions.InvalidTypesException;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
+import org.apache.flink.api.java.typeutils.TypeExtractor;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
+
+import javax.annotation.Nullable;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,19 +78,54 @@ import java.util.Objects;
  * @param <IN> input record type
  * @param <OUT> output record type
  */
-public class SidecarBatchFunction<IN, OUT> extends RichAsyncBatchFunction<IN, OUT> {
+public class SidecarBatchFunction<IN, OUT> extends RichAsyncBatchFunction<IN, OUT>
+        implements ResultTypeQueryable<OUT> {
 
     private static final long serialVersionUID = 1L;
 
     private final SidecarClientConfig config;
     private final TensorCodec<IN, OUT> codec;
+    @Nullable private final TypeInformation<OUT> producedType;
 
     private transient InferConnection connection;
     private transient Map<List<IN>, BatchCall<IN, OUT>> active;
 
-    protected SidecarBatchFunction(SidecarClientConfig config, TensorCodec<IN, OUT> codec) {
+    protected SidecarBatchFunction(
+            SidecarClientConfig config,
+            TensorCodec<IN, OUT> codec,
+            @Nullable TypeInformation<OUT> producedType) {
         this.config = Objects.requireNonNull(config, "config");
         this.codec = Objects.requireNonNull(codec, "codec");
+        this.producedType = producedType;
+    }
+
+    /** A copy of {@code template} (for subclasses that add behaviour). */
+    protected SidecarBatchFunction(SidecarBatchFunction<IN, OUT> template) {
+        this(template.config, template.codec, template.producedType);
+    }
+
+    /**
+     * The output type: the one given to {@link Builder#returns}, else the one the codec's class
+     * declares for {@code OUT}.
+     *
+     * @throws InvalidTypesException if neither names a concrete type (e.g. a lambda or a generic
+     *     codec): then call {@link Builder#returns}
+     */
+    @Override
+    public TypeInformation<OUT> getProducedType() {
+        if (producedType != null) {
+            return producedType;
+        }
+        try {
+            return TypeExtractor.createTypeInfo(TensorCodec.class, codec.getClass(), 1, null, null);
+        } catch (InvalidTypesException e) {
+            throw new InvalidTypesException(
+                    "The output type of codec "
+                            + codec
+                            + " cannot be determined from its class; give it with "
+                            + "SidecarBatchFunction.builder(codec).returns(...)",
+                    e);
+        }
     }
 
     /** A builder with the defaults of {@link SidecarClientOptions}. */
@@ -94,6 +135,10 @@ public class SidecarBatchFunction<IN, OUT> extends RichAsyncBatchFunction<IN, OU
 
     public SidecarClientConfig getConfig() {
         return config;
+    }
+
+    public TensorCodec<IN, OUT> getCodec() {
+        return codec;
     }
 
     @Override
@@ -209,6 +254,7 @@ public class SidecarBatchFunction<IN, OUT> extends RichAsyncBatchFunction<IN, OU
     public static final class Builder<IN, OUT> {
         private final TensorCodec<IN, OUT> codec;
         private final Configuration settings = new Configuration();
+        @Nullable private TypeInformation<OUT> producedType;
 
         private Builder(TensorCodec<IN, OUT> codec) {
             this.codec = Objects.requireNonNull(codec, "codec");
@@ -275,11 +321,18 @@ public class SidecarBatchFunction<IN, OUT> extends RichAsyncBatchFunction<IN, OU
             return this;
         }
 
+        /** The output type, for codecs whose class does not name it (lambdas, generic codecs). */
+        public Builder<IN, OUT> returns(TypeInformation<OUT> type) {
+            this.producedType = Objects.requireNonNull(type, "type");
+            return this;
+        }
+
         /**
          * @throws IllegalArgumentException naming the setting, for one that makes no sense
          */
         public SidecarBatchFunction<IN, OUT> build() {
-            return new SidecarBatchFunction<>(new SidecarClientConfig(settings), codec);
+            return new SidecarBatchFunction<>(
+                    new SidecarClientConfig(settings), codec, producedType);
         }
 
         private static final List<ConfigOption<?>> ALL_OPTIONS =

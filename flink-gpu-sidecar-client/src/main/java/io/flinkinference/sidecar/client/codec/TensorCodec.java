@@ -47,17 +47,17 @@ public interface TensorCodec<IN, OUT> extends Serializable {
     OUT decode(IN input, byte[] output) throws Exception;
 
     /** {@code float[]} as little-endian IEEE-754 float32, in and out. */
-    static TensorCodec<float[], float[]> float32() {
+    static Float32Codec float32() {
         return Float32Codec.INSTANCE;
     }
 
     /** Raw bytes in and out, unchanged. */
-    static TensorCodec<byte[], byte[]> bytes() {
+    static BytesCodec bytes() {
         return BytesCodec.INSTANCE;
     }
 
     /** {@link String} as UTF-8 text in and out. */
-    static TensorCodec<String, String> utf8() {
+    static Utf8Codec utf8() {
         return Utf8Codec.INSTANCE;
     }
 }

@@ -1,0 +1,40 @@
+package io.flinkinference.benchmarks.harness;
+
+import java.io.PrintStream;
+import java.util.List;
+
+/** The table {@code bin/bench} prints on stdout. */
+public final class ConsoleTable {
+
+    private ConsoleTable() {}
+
+    public static void print(PrintStream out, List<ScenarioResult> results) {
+        for (ScenarioResult r : results) {
+            out.printf("%n== %s: %s%n", r.name(), r.title());
+            for (ScenarioResult.Figure f : r.figures()) {
+                out.printf("  %-52s %s%n", f.label(), f.value());
+            }
+            if (!r.details().header().isEmpty()) {
+                out.println();
+                printRow(out, r.details().header());
+                r.details().rows().forEach(cells -> printRow(out, cells));
+            }
+            for (ScenarioResult.Check c : r.checks()) {
+                out.printf(
+                        "  [%s] %s: %s%n",
+                        c.met() ? " met " : "MISSED", c.expectation(), c.measured());
+            }
+        }
+        long missed =
+                results.stream().flatMap(r -> r.checks().stream()).filter(c -> !c.met()).count();
+        out.printf("%n%d expectation(s) missed%n", missed);
+    }
+
+    private static void printRow(PrintStream out, List<String> cells) {
+        StringBuilder line = new StringBuilder("  ");
+        for (String cell : cells) {
+            line.append(String.format("%-20s", cell));
+        }
+        out.println(line.toString().stripTrailing());
+    }
+}

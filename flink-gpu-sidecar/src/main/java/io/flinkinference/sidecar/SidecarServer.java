@@ -208,8 +208,8 @@ public final class SidecarServer implements AutoCloseable {
         closed = true;
         long start = System.nanoTime();
         LOG.info("sidecar stopping: {} requests queued, {}", queue.size(), metrics);
-        health.enterTerminalState();
         service.stopAccepting();
+        health.enterTerminalState(); // NOT_SERVING, also to open Watch calls
         server.shutdown(); // no new calls; open streams go on
         queue.close();
         boolean drained = false;

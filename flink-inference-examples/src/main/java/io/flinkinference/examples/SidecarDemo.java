@@ -1,0 +1,215 @@
+package io.flinkinference.examples;
+
+import io.flinkinference.examples.demo.DemoJob;
+import io.flinkinference.examples.demo.DemoStats;
+import io.flinkinference.examples.demo.EmbeddedSidecar;
+import io.flinkinference.examples.demo.ExternalSidecar;
+import io.flinkinference.examples.demo.MetricsCollector;
+import io.flinkinference.examples.demo.SidecarHandle;
+import io.flinkinference.examples.demo.SidecarHandle.SidecarCounter;
+import io.flinkinference.examples.demo.Summary;
+
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.TimeUtils;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code bin/demo}: a Flink job on an embedded MiniCluster that sends generated vectors through the
+ * batch operator and the sidecar client to a sidecar (embedded with the mock backend, or external),
+ * shows a progress line, and prints a checked summary. Exit code 0 only if every check of the
+ * summary passed.
+ */
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Runs a Flink job (embedded MiniCluster) that batches generated float32 vectors and "
+                    + "sends them to an inference sidecar, then prints throughput, batch sizes, "
+                    + "latency percentiles and the client's and the sidecar's counters side by "
+                    + "side. Every answer is checked (the mock backend is identity)."
+        })
+public final class SidecarDemo implements Callable<Integer> {
+
+    @Option(
+            names = "--records",
+            defaultValue = "200000",
+            description = "Records to send (default: ${DEFAULT-VALUE}).")
+    long records;
+
+    @Option(
+            names = "--rate",
+            defaultValue = "0",
+            description =
+                    "Records per second, all subtasks together; 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(
+            names = "--batch-size",
+            defaultValue = "32",
+            description = "Largest batch the Flink operator sends (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(
+            names = "--in-flight",
+            defaultValue = "8",
+            description = "Batches in flight per subtask (default: ${DEFAULT-VALUE}).")
+    int inFlight;
+
+    @Option(
+            names = "--parallelism",
+            defaultValue = "2",
+            description = "Subtasks of the job (default: ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Option(
+            names = "--sidecar",
+            paramLabel = "host:port",
+            description =
+                    "Use the sidecar at host:port (it must serve the mock backend) instead of starting an embedded one.")
+    String sidecar;
+
+    @Option(
+            names = "--dimension",
+            defaultValue = "64",
+            description = "float32 elements per vector (default: ${DEFAULT-VALUE}).")
+    int dimension;
+
+    @Option(
+            names = "--mock-latency",
+            defaultValue = "2 ms",
+            description =
+                    "Embedded mock backend: fixed time per backend call (default: ${DEFAULT-VALUE}).")
+    String mockLatency;
+
+    @Option(
+            names = "--mock-latency-per-item",
+            defaultValue = "20 micros",
+            description =
+                    "Embedded mock backend: extra time per item of a call (default: ${DEFAULT-VALUE}).")
+    String mockLatencyPerItem;
+
+    @Option(
+            names = "--sidecar-batch-size",
+            defaultValue = "64",
+            description =
+                    "Embedded sidecar: largest batch it hands the backend (default: ${DEFAULT-VALUE}).")
+    int sidecarBatchSize;
+
+    private final PrintStream out = System.out;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new SidecarDemo()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (records < 1 || batchSize < 1 || inFlight < 1 || parallelism < 1 || dimension < 1) {
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this),
+                    "--records, --batch-size, --in-flight, --parallelism and --dimension must "
+                            + "be at least 1");
+        }
+        try (SidecarHandle handle = startSidecar()) {
+            out.printf(
+                    "flink-inference demo: %,d records of %d float32, parallelism %d, batches of"
+                            + " up to %d, %d in flight per subtask%n  sidecar: %s%n",
+                    records, dimension, parallelism, batchSize, inFlight, handle.description());
+            DemoStats.reset();
+            MetricsCollector.reset();
+            StreamExecutionEnvironment env = DemoJob.localEnvironment(parallelism);
+            DemoJob.build(env, handle.endpoint(), records, rate, dimension, batchSize, inFlight);
+
+            long start = System.nanoTime();
+            JobClient job = env.executeAsync("flink-inference sidecar demo");
+            CompletableFuture<JobExecutionResult> result = job.getJobExecutionResult();
+            Throwable failure = waitWithProgress(result, handle, start);
+            long elapsedNanos = System.nanoTime() - start;
+            endProgress();
+
+            Summary summary = new Summary(records, Duration.ofNanos(elapsedNanos), handle, failure);
+            summary.print(out);
+            return summary.allChecksPassed() ? 0 : 1;
+        }
+    }
+
+    private SidecarHandle startSidecar() throws Exception {
+        if (sidecar != null) {
+            return new ExternalSidecar(sidecar);
+        }
+        return EmbeddedSidecar.startMock(
+                TimeUtils.parseDuration(mockLatency),
+                TimeUtils.parseDuration(mockLatencyPerItem),
+                sidecarBatchSize);
+    }
+
+    private final boolean interactive = System.console() != null;
+
+    private Throwable waitWithProgress(
+            CompletableFuture<JobExecutionResult> result, SidecarHandle handle, long start)
+            throws InterruptedException {
+        long lastCount = 0;
+        long lastNanos = start;
+        while (true) {
+            try {
+                result.get(1, TimeUnit.SECONDS);
+                return null;
+            } catch (ExecutionException e) {
+                return e.getCause();
+            } catch (TimeoutException e) {
+                long now = System.nanoTime();
+                long done = DemoStats.results();
+                double recentRate = (done - lastCount) / ((now - lastNanos) / 1e9);
+                lastCount = done;
+                lastNanos = now;
+                String queue =
+                        handle.counter(SidecarCounter.QUEUE_DEPTH).isPresent()
+                                ? String.format(
+                                        "  sidecar queue %3d",
+                                        handle.counter(SidecarCounter.QUEUE_DEPTH).getAsLong())
+                                : "";
+                String line =
+                        done == 0
+                                ? String.format(
+                                        "[%5.1fs] starting the job (embedded Flink cluster)...",
+                                        (now - start) / 1e9)
+                                : String.format(
+                                        "[%5.1fs] %,d / %,d records (%5.1f%%)  %,9.0f records/s  "
+                                                + "resends %,d  reconnects %,d%s",
+                                        (now - start) / 1e9,
+                                        done,
+                                        records,
+                                        100.0 * done / records,
+                                        recentRate,
+                                        MetricsCollector.sum("resends"),
+                                        MetricsCollector.sum("reconnects"),
+                                        queue);
+                if (interactive) {
+                    out.print("\r" + line + "   ");
+                } else {
+                    out.println(line);
+                }
+                out.flush();
+            }
+        }
+    }
+
+    private void endProgress() {
+        if (interactive) {
+            out.println();
+        }
+    }
+}

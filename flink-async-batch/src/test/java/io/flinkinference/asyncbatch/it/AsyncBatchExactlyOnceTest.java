@@ -81,7 +81,7 @@ class AsyncBatchExactlyOnceTest {
 
     @ParameterizedTest(name = "ordered={0}")
     @ValueSource(booleans = {true, false})
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void eachOutputExactlyOnceAcrossAFailure(boolean ordered) throws Exception {
         Configuration conf = new Configuration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");

@@ -61,7 +61,7 @@ class AsyncBatchJobTest {
     // ---------------------------------------------------------------------------------------
 
     @Test
-    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void inFlightBatchesReachButNeverExceedTheLimit() throws Exception {
         final int records = 800;
         final int maxInFlight = 3;
@@ -115,7 +115,7 @@ class AsyncBatchJobTest {
 
     @ParameterizedTest(name = "ordered={0}")
     @ValueSource(booleans = {true, false})
-    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void endOfInputEmitsEveryResultOfSlowInFlightBatches(boolean ordered) throws Exception {
         final int records = 500; // 71 batches of 7 and a partial one of 3
         StreamExecutionEnvironment env = ItSupport.noRestartEnv(1);
@@ -162,7 +162,7 @@ class AsyncBatchJobTest {
     // ---------------------------------------------------------------------------------------
 
     @Test
-    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void richFunctionIsOpenedAndClosedOncePerSubtaskAndRefusesState() throws Exception {
         final int records = 100;
         StreamExecutionEnvironment env = ItSupport.noRestartEnv(2);

@@ -79,7 +79,7 @@ class AsyncBatchMetricsTest {
     }
 
     @Test
-    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void metricsEqualWhatTheFunctionSaw() throws Exception {
         StreamExecutionEnvironment env = ItSupport.noRestartEnv(1);
         DataStream<Long> results =
@@ -155,7 +155,7 @@ class AsyncBatchMetricsTest {
     }
 
     @Test
-    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void failedBatchIsCountedAfterItsRetries() throws Exception {
         StreamExecutionEnvironment env = ItSupport.noRestartEnv(1);
         AsyncBatchDataStream.unorderedWait(

@@ -109,7 +109,16 @@ public final class SidecarDemo implements Callable<Integer> {
                     "Embedded sidecar: largest batch it hands the backend (default: ${DEFAULT-VALUE}).")
     int sidecarBatchSize;
 
-    private final PrintStream out = System.out;
+    private final PrintStream out;
+
+    public SidecarDemo() {
+        this(System.out);
+    }
+
+    /** A demo that prints its progress and summary to {@code out}. */
+    public SidecarDemo(PrintStream out) {
+        this.out = out;
+    }
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new SidecarDemo()).execute(args));

@@ -2,6 +2,7 @@ package io.flinkinference.sidecar.client;
 
 import io.flinkinference.asyncbatch.AsyncBatchDataStream;
 import io.flinkinference.asyncbatch.AsyncBatchOptions;
+import io.flinkinference.sidecar.client.channel.SharedChannels;
 import io.flinkinference.sidecar.client.codec.TensorCodec;
 import io.flinkinference.sidecar.client.testutil.CapturingReporter;
 import io.flinkinference.sidecar.client.testutil.TestSidecar;
@@ -143,6 +144,8 @@ class SidecarBatchFunctionMiniClusterTest {
                     .isEqualTo(count);
             assertThat(CapturingReporter.sum("e2e", "resends")).isZero();
             assertThat(CapturingReporter.sum("e2e", "reconnects")).isZero();
+            // 4 subtasks shared one channel, closed with the last of them
+            assertThat(SharedChannels.references(sidecar.endpoint())).isZero();
         }
     }
 

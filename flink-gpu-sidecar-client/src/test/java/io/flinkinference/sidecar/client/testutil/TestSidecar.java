@@ -49,6 +49,10 @@ public final class TestSidecar implements AutoCloseable {
         return server.metrics().requestsRejected();
     }
 
+    public long inFlightRequests() {
+        return server.metrics().inFlightRequests();
+    }
+
     public long requestsFailed() {
         return server.metrics().requestsFailed();
     }

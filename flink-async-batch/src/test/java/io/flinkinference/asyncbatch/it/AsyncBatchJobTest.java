@@ -68,7 +68,7 @@ class AsyncBatchJobTest {
         StreamExecutionEnvironment env = ItSupport.noRestartEnv(2);
         DataStream<Long> results =
                 AsyncBatchDataStream.unorderedWait(
-                        ItSupport.longs(env, records, 0),
+                        ItSupport.longsToEverySubtask(env, records),
                         new ConcurrencyTrackingService(),
                         AsyncBatchOptions.builder()
                                 .maxBatchSize(10)
@@ -168,7 +168,7 @@ class AsyncBatchJobTest {
         StreamExecutionEnvironment env = ItSupport.noRestartEnv(2);
         DataStream<Long> results =
                 AsyncBatchDataStream.orderedWait(
-                        ItSupport.longs(env, records, 0),
+                        ItSupport.longsToEverySubtask(env, records),
                         new LifecycleService(),
                         AsyncBatchOptions.builder().maxBatchSize(8).build(),
                         Types.LONG);

@@ -9,6 +9,7 @@ import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamSource;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
@@ -63,7 +64,8 @@ final class ItSupport {
     }
 
     /** The longs {@code 0 .. count-1}, without watermarks, at most {@code perSecond} (0: any). */
-    static DataStream<Long> longs(StreamExecutionEnvironment env, long count, double perSecond) {
+    static DataStreamSource<Long> longs(
+            StreamExecutionEnvironment env, long count, double perSecond) {
         DataGeneratorSource<Long> source =
                 new DataGeneratorSource<>(
                         (GeneratorFunction<Long, Long>) index -> index,
@@ -73,6 +75,15 @@ final class ItSupport {
                                 : RateLimiterStrategy.noOp(),
                         Types.LONG);
         return env.fromSource(source, WatermarkStrategy.noWatermarks(), "longs");
+    }
+
+    /**
+     * {@link #longs} from one source subtask, spread round-robin over the downstream subtasks, so
+     * that every subtask of a parallel operator gets records (a parallel source may hand all its
+     * splits to one reader).
+     */
+    static DataStream<Long> longsToEverySubtask(StreamExecutionEnvironment env, long count) {
+        return longs(env, count, 0).setParallelism(1).rebalance();
     }
 
     /** Runs the job of {@code stream} to its end and returns everything it emitted. */

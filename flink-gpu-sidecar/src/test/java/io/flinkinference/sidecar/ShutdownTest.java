@@ -3,6 +3,7 @@ package io.flinkinference.sidecar;
 import io.flinkinference.sidecar.api.v1.InferResponse;
 import io.flinkinference.sidecar.testing.Eventually;
 import io.flinkinference.sidecar.testing.GatedBackend;
+import io.flinkinference.sidecar.testing.GatedBackendExtension;
 import io.flinkinference.sidecar.testing.TestSidecar;
 import io.flinkinference.sidecar.testing.TestStream;
 
@@ -12,10 +13,9 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.stub.StreamObserver;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -30,17 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * close() (and so SIGTERM): stop accepting, drain within the grace period, the rest UNAVAILABLE.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
+@ExtendWith(GatedBackendExtension.class)
 class ShutdownTest {
-
-    @BeforeEach
-    void reset() {
-        GatedBackend.reset();
-    }
-
-    @AfterEach
-    void release() {
-        GatedBackend.openGate();
-    }
 
     @Test
     void queuedWorkFinishesWithinTheGracePeriodAndNewRequestsAreUnavailable() throws Exception {

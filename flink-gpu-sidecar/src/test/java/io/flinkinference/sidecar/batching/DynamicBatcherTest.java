@@ -3,14 +3,14 @@ package io.flinkinference.sidecar.batching;
 import io.flinkinference.sidecar.api.v1.InferResponse;
 import io.flinkinference.sidecar.metrics.HdrHistogramMetric;
 import io.flinkinference.sidecar.testing.GatedBackend;
+import io.flinkinference.sidecar.testing.GatedBackendExtension;
 import io.flinkinference.sidecar.testing.TestSidecar;
 import io.flinkinference.sidecar.testing.TestStream;
 
 import com.google.rpc.Code;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -22,17 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Batches form by size and by window; one backend call per batch; FAIL items fail alone. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
+@ExtendWith(GatedBackendExtension.class)
 class DynamicBatcherTest {
-
-    @BeforeEach
-    void reset() {
-        GatedBackend.reset();
-    }
-
-    @AfterEach
-    void release() {
-        GatedBackend.openGate();
-    }
 
     @Test
     void formsFullBatchesBySizeWithoutWaitingForTheWindow() throws Exception {

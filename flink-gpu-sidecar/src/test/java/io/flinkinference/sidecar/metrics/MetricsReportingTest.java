@@ -2,6 +2,7 @@ package io.flinkinference.sidecar.metrics;
 
 import io.flinkinference.sidecar.api.v1.InferResponse;
 import io.flinkinference.sidecar.testing.GatedBackend;
+import io.flinkinference.sidecar.testing.GatedBackendExtension;
 import io.flinkinference.sidecar.testing.InMemoryReporter;
 import io.flinkinference.sidecar.testing.TestSidecar;
 import io.flinkinference.sidecar.testing.TestStream;
@@ -9,10 +10,9 @@ import io.flinkinference.sidecar.testing.TestStream;
 import org.apache.flink.configuration.IllegalConfigurationException;
 
 import com.google.rpc.Code;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.ServerSocket;
 import java.net.URI;
@@ -34,6 +34,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * gRPC client observed for a known mix of successes, rejections, expiries and failures.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
+@ExtendWith(GatedBackendExtension.class)
 class MetricsReportingTest {
 
     private static final List<String> NAMES =
@@ -51,16 +52,6 @@ class MetricsReportingTest {
                     "latencyQueueUs",
                     "latencyBackendUs",
                     "latencyEndToEndUs");
-
-    @BeforeEach
-    void reset() {
-        GatedBackend.reset();
-    }
-
-    @AfterEach
-    void release() {
-        GatedBackend.openGate();
-    }
 
     @Test
     void countersMatchWhatTheClientObserved() throws Exception {

@@ -2,14 +2,14 @@ package io.flinkinference.sidecar.rpc;
 
 import io.flinkinference.sidecar.api.v1.InferResponse;
 import io.flinkinference.sidecar.testing.GatedBackend;
+import io.flinkinference.sidecar.testing.GatedBackendExtension;
 import io.flinkinference.sidecar.testing.TestSidecar;
 import io.flinkinference.sidecar.testing.TestStream;
 
 import com.google.rpc.Code;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.List;
@@ -23,17 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the backend is still busy (not when they would reach the head), and never run.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
+@ExtendWith(GatedBackendExtension.class)
 class ExpiryTest {
-
-    @BeforeEach
-    void reset() {
-        GatedBackend.reset();
-    }
-
-    @AfterEach
-    void release() {
-        GatedBackend.openGate();
-    }
 
     @Test
     void expiresAtTheQueueMaxWait() throws Exception {

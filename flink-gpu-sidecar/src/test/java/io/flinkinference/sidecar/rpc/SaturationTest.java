@@ -2,6 +2,7 @@ package io.flinkinference.sidecar.rpc;
 
 import io.flinkinference.sidecar.api.v1.InferResponse;
 import io.flinkinference.sidecar.testing.GatedBackend;
+import io.flinkinference.sidecar.testing.GatedBackendExtension;
 import io.flinkinference.sidecar.testing.TestSidecar;
 import io.flinkinference.sidecar.testing.TestStream;
 
@@ -11,10 +12,9 @@ import com.google.rpc.RetryInfo;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.Map;
@@ -25,20 +25,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** A slow backend and a small queue, flooded: overflow is answered RESOURCE_EXHAUSTED at once. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
+@ExtendWith(GatedBackendExtension.class)
 class SaturationTest {
 
     private static final int QUEUE = 4;
     private static final int FLOOD = 200;
-
-    @BeforeEach
-    void reset() {
-        GatedBackend.reset();
-    }
-
-    @AfterEach
-    void release() {
-        GatedBackend.openGate();
-    }
 
     @Test
     void overflowIsRejectedPromptlyWithRetryInfoAndEveryIdGetsOneAnswer() throws Exception {

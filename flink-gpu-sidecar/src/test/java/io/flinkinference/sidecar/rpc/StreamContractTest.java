@@ -3,15 +3,15 @@ package io.flinkinference.sidecar.rpc;
 import io.flinkinference.sidecar.api.v1.InferResponse;
 import io.flinkinference.sidecar.testing.Eventually;
 import io.flinkinference.sidecar.testing.GatedBackend;
+import io.flinkinference.sidecar.testing.GatedBackendExtension;
 import io.flinkinference.sidecar.testing.TestSidecar;
 import io.flinkinference.sidecar.testing.TestStream;
 
 import com.google.rpc.Code;
 import io.grpc.Status;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -28,17 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Per-stream rules: duplicate ids, message size, cancellation, many concurrent streams. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@ExtendWith(GatedBackendExtension.class)
 class StreamContractTest {
-
-    @BeforeEach
-    void reset() {
-        GatedBackend.reset();
-    }
-
-    @AfterEach
-    void release() {
-        GatedBackend.openGate();
-    }
 
     @Test
     void duplicateInFlightIdIsInvalidArgumentAndTheFirstStillSucceeds() throws Exception {

@@ -146,11 +146,12 @@ final class InferStream implements StreamObserver<InferRequest>, ResponseSink {
             }
             while (!outbound.isEmpty() && call.isReady()) {
                 Pending p = outbound.poll();
-                call.onNext(p.response());
+                // Counted before the write, so a client that sees the answer sees it counted.
                 metrics.requestEnded(p.outcome());
                 if (p.executedSinceNanos() >= 0) {
                     metrics.endToEndLatency(System.nanoTime() - p.executedSinceNanos());
                 }
+                call.onNext(p.response());
             }
             if ((halfClosed || finishing) && inFlight.isEmpty() && outbound.isEmpty()) {
                 closed = true;

@@ -2,6 +2,7 @@ package io.flinkinference.sidecar.batching;
 
 import io.flinkinference.sidecar.api.v1.InferResponse;
 import io.flinkinference.sidecar.metrics.HdrHistogramMetric;
+import io.flinkinference.sidecar.testing.Eventually;
 import io.flinkinference.sidecar.testing.GatedBackend;
 import io.flinkinference.sidecar.testing.GatedBackendExtension;
 import io.flinkinference.sidecar.testing.TestSidecar;
@@ -110,7 +111,8 @@ class DynamicBatcherTest {
             stream.send(1, "a").send(2, "b").send(3, "c");
             GatedBackend.awaitEntered(2); // two calls in the backend at once, neither released
             assertThat(GatedBackend.calls).hasSize(2);
-            assertThat(sidecar.metrics().queueDepth()).isEqualTo(1);
+            Eventually.await("the third request queued", () -> sidecar.metrics().queueDepth() == 1);
+            assertThat(GatedBackend.calls).hasSize(2); // still: the third waits for a worker
             GatedBackend.openGate();
             assertThat(stream.next(3)).hasSize(3);
             assertThat(GatedBackend.calls).hasSize(3);

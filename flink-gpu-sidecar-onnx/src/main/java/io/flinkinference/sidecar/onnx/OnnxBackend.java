@@ -70,7 +70,7 @@ public final class OnnxBackend implements InferenceBackend {
         ModelLocation modelLocation = ModelLocation.of(config.get(OnnxOptions.MODEL_PATH));
         String name = config.getOptional(OnnxOptions.MODEL_NAME).orElse(modelLocation.baseName());
 
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OrtEnvironments.get();
         SessionOptions options = new SessionOptions();
         try {
             options.setOptimizationLevel(optimization.ortLevel());

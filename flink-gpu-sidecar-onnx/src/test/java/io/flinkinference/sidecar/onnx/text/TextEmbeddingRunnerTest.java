@@ -1,6 +1,7 @@
 package io.flinkinference.sidecar.onnx.text;
 
 import io.flinkinference.sidecar.onnx.ModelLocation;
+import io.flinkinference.sidecar.onnx.OrtEnvironments;
 import io.flinkinference.sidecar.onnx.Sentences;
 import io.flinkinference.sidecar.onnx.Vectors;
 
@@ -31,7 +32,7 @@ class TextEmbeddingRunnerTest {
 
     @BeforeAll
     static void open() throws Exception {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OrtEnvironments.get();
         session =
                 env.createSession(
                         ModelLocation.of("classpath:/all-minilm-l6-v2.onnx").readAllBytes(),
@@ -102,7 +103,7 @@ class TextEmbeddingRunnerTest {
     void smallerMaxSequenceLengthIsHonoured() throws Exception {
         try (TextEmbeddingRunner short64 =
                 TextEmbeddingRunner.open(
-                        OrtEnvironment.getEnvironment(),
+                        OrtEnvironments.get(),
                         session,
                         ModelLocation.of("classpath:/all-minilm-l6-v2-tokenizer.json"),
                         64)) {

@@ -149,7 +149,8 @@ public final class SidecarDemo implements Callable<Integer> {
             long elapsedNanos = System.nanoTime() - start;
             endProgress();
 
-            Summary summary = new Summary(records, Duration.ofNanos(elapsedNanos), handle, failure);
+            Summary summary =
+                    new Summary(records, rate, Duration.ofNanos(elapsedNanos), handle, failure);
             summary.print(out);
             return summary.allChecksPassed() ? 0 : 1;
         }

@@ -88,10 +88,12 @@ class SidecarBatchFunctionMiniClusterTest {
                 perSecond > 0
                         ? RateLimiterStrategy.perSecond(perSecond)
                         : RateLimiterStrategy.noOp();
+        // rebalance: a parallel DataGeneratorSource may hand all its splits to one reader
         return env.fromSource(
-                new DataGeneratorSource<>(generator, count, rate, Types.STRING),
-                WatermarkStrategy.noWatermarks(),
-                "records");
+                        new DataGeneratorSource<>(generator, count, rate, Types.STRING),
+                        WatermarkStrategy.noWatermarks(),
+                        "records")
+                .rebalance();
     }
 
     private static SidecarBatchFunction.Builder<String, String> client(TestSidecar sidecar) {
@@ -144,6 +146,10 @@ class SidecarBatchFunctionMiniClusterTest {
                     .isEqualTo(count);
             assertThat(CapturingReporter.sum("e2e", "resends")).isZero();
             assertThat(CapturingReporter.sum("e2e", "reconnects")).isZero();
+            assertThat(CapturingReporter.perSubtask("e2e", "requestsSent"))
+                    .as("every subtask sent requests on its own stream")
+                    .hasSize(SLOTS)
+                    .allSatisfy((subtask, sent) -> assertThat(sent).isPositive());
             // 4 subtasks shared one channel, closed with the last of them
             assertThat(SharedChannels.references(sidecar.endpoint())).isZero();
         }

@@ -55,8 +55,10 @@ public final class DemoJob {
                                 ? RateLimiterStrategy.perSecond(perSecond)
                                 : RateLimiterStrategy.noOp(),
                         TypeInformation.of(DemoRecord.class));
+        // rebalance: a parallel DataGeneratorSource may hand all its splits to one reader
         DataStream<DemoRecord> input =
-                env.fromSource(source, WatermarkStrategy.noWatermarks(), "generated vectors");
+                env.fromSource(source, WatermarkStrategy.noWatermarks(), "generated vectors")
+                        .rebalance();
         SidecarBatchFunction<DemoRecord, DemoResult> infer =
                 SidecarBatchFunction.builder(new CheckingVectorCodec()).endpoint(endpoint).build();
         AsyncBatchDataStream.unorderedWait(

@@ -27,8 +27,12 @@ public final class Summary {
     private final List<String> checks = new ArrayList<>();
     private boolean allPassed = true;
 
-    public Summary(long records, Duration elapsed, SidecarHandle sidecar, Throwable failure) {
+    private final double rate;
+
+    public Summary(
+            long records, double rate, Duration elapsed, SidecarHandle sidecar, Throwable failure) {
         this.records = records;
+        this.rate = rate;
         this.elapsed = elapsed;
         this.sidecar = sidecar;
         this.failure = failure;
@@ -78,6 +82,11 @@ public final class Summary {
                 ms(latency.getValueAtPercentile(90)),
                 ms(latency.getValueAtPercentile(99)),
                 ms(latency.getMaxValue()));
+        if (rate <= 0) {
+            out.println(
+                    "            (--rate 0 sends as fast as possible, so latency includes waiting"
+                            + " under backpressure; give --rate to measure at a set load)");
+        }
         long[] roundTrips = MetricsCollector.histogramSamples("roundTripUs");
         out.printf(
                 "round trip  %s  (one request, client -> sidecar -> client; last %,d sampled)%n",

@@ -40,6 +40,21 @@ public final class CapturingReporter implements MetricReporter, MetricReporterFa
         return sum;
     }
 
+    /** Counter {@code name} of each subtask of the job, by subtask index. */
+    public static java.util.Map<String, Long> perSubtask(String jobName, String name) {
+        java.util.Map<String, Long> values = new java.util.TreeMap<>();
+        for (Registered r : METRICS) {
+            java.util.Map<String, String> vars = r.group.getAllVariables();
+            if (r.name.equals(name)
+                    && jobName.equals(vars.get("<job_name>"))
+                    && r.metric instanceof Counter) {
+                values.merge(
+                        vars.get("<subtask_index>"), ((Counter) r.metric).getCount(), Long::sum);
+            }
+        }
+        return values;
+    }
+
     @Override
     public MetricReporter createMetricReporter(Properties properties) {
         return this;

@@ -8,9 +8,18 @@ import java.io.Serializable;
 import java.time.Duration;
 
 /**
- * The settings of one {@link SidecarBatchFunction}'s connection to the sidecar. Immutable and
- * serializable; built by {@link SidecarBatchFunction.Builder}, with defaults from {@link
- * SidecarClientOptions}.
+ * The settings of one {@link SidecarBatchFunction}'s connection to the sidecar. Immutable,
+ * serializable and thread-safe; built (and validated) by {@link SidecarBatchFunction.Builder}, with
+ * defaults from {@link SidecarClientOptions}.
+ *
+ * <p>Example:
+ *
+ * <pre>{@code
+ * SidecarClientConfig config =
+ *         SidecarBatchFunction.builder(TensorCodec.utf8()).endpoint("127.0.0.1:50051").build()
+ *                 .getConfig();
+ * Duration budget = config.retryMaxDuration(); // 60 s unless set
+ * }</pre>
  */
 public final class SidecarClientConfig implements Serializable {
 

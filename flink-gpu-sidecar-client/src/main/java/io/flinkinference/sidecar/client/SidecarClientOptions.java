@@ -8,7 +8,17 @@ import java.time.Duration;
 /**
  * The {@link ConfigOption}s of the sidecar client. They are the defaults of {@link
  * SidecarBatchFunction.Builder}; {@link SidecarBatchFunction.Builder#configure} reads them from a
- * Flink configuration.
+ * Flink configuration. Constants only; thread-safe.
+ *
+ * <p>Example:
+ *
+ * <pre>{@code
+ * Configuration conf = new Configuration();
+ * conf.set(SidecarClientOptions.ENDPOINT, "127.0.0.1:50051");
+ * conf.set(SidecarClientOptions.RETRY_MAX_DURATION, Duration.ofSeconds(30));
+ * SidecarBatchFunction<float[], float[]> f =
+ *         SidecarBatchFunction.builder(TensorCodec.float32()).configure(conf).build();
+ * }</pre>
  */
 public final class SidecarClientOptions {
 

@@ -3,7 +3,8 @@ package io.flinkinference.sidecar.client;
 /**
  * The sidecar answered one item of a batch with a non-retryable error (anything but {@code
  * RESOURCE_EXHAUSTED} and {@code UNAVAILABLE}), e.g. {@code INVALID_ARGUMENT} for a malformed
- * tensor or {@code INTERNAL} for a backend failure.
+ * tensor or {@code INTERNAL} for a backend failure. The message reads "The sidecar failed item 3 of
+ * a batch of 32 with INTERNAL: &lt;the sidecar's message&gt;". Immutable.
  */
 public class SidecarItemException extends SidecarClientException {
 

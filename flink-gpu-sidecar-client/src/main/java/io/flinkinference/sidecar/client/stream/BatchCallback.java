@@ -2,7 +2,11 @@ package io.flinkinference.sidecar.client.stream;
 
 /**
  * What an {@link InferConnection} reports one batch's outcome to. Called from the connection's I/O
- * thread only (apart from {@link #isDone()}, which any thread may call).
+ * thread only (apart from {@link #isDone()}, which any thread may call). Results arrive in
+ * completion order, one call per item index; the implementation restores input order.
+ *
+ * <p>Example: {@code connection.submit(callback, payloads)} with a callback that completes a future
+ * when {@code size()} items have called {@link #onItemResult}.
  */
 public interface BatchCallback {
 

@@ -91,7 +91,11 @@ public final class SidecarServer implements AutoCloseable {
         opened.add(reporters);
         timer = new ScheduledThreadPoolExecutor(1, daemon("sidecar-queue-timer"));
         timer.setRemoveOnCancelPolicy(true);
-        opened.add(timer::shutdownNow);
+        opened.add(
+                () -> {
+                    timer.shutdownNow();
+                    timer.awaitTermination(5, TimeUnit.SECONDS);
+                });
         queue = new BoundedRequestQueue<>(settings.queueMaxLength(), timer, r -> r.expire());
         metrics =
                 new SidecarMetrics(
@@ -116,8 +120,12 @@ public final class SidecarServer implements AutoCloseable {
                         settings.queueMaxWait().toNanos());
         health = new HealthStatusManager();
         batcher.start();
-        opened.add(() -> batcher.abort("the sidecar failed to start"));
-        opened.add(queue::close);
+        opened.add(
+                () -> {
+                    queue.close();
+                    batcher.abort("the sidecar failed to start");
+                    batcher.awaitTermination(TimeUnit.SECONDS.toNanos(5));
+                });
         server =
                 NettyServerBuilder.forAddress(
                                 new InetSocketAddress(settings.host(), settings.port()))
@@ -243,6 +251,11 @@ public final class SidecarServer implements AutoCloseable {
         }
         timer.shutdownNow();
         reporters.close();
+        try {
+            timer.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         LOG.info(
                 "sidecar stopped in {} ms: {}",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),

@@ -21,11 +21,14 @@ import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static io.flinkinference.sidecar.testing.TestSidecar.code;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -136,5 +139,33 @@ class SidecarServerTest {
             assertThat(services)
                     .contains(InferenceSidecarGrpc.SERVICE_NAME, "grpc.health.v1.Health");
         }
+    }
+
+    @Test
+    void aTakenPortFailsTheStartAndLeavesNothingRunning() throws Exception {
+        try (TestSidecar first = TestSidecar.start()) {
+            Set<String> threadsBefore = threadNames();
+            assertThatThrownBy(
+                            () ->
+                                    SidecarServer.start(
+                                            TestSidecar.config(
+                                                    SidecarOptions.RPC_ENDPOINT.key(),
+                                                    first.server.endpoint())))
+                    .isInstanceOf(IOException.class);
+            assertThat(threadNames())
+                    .noneMatch(n -> n.startsWith("sidecar-") && !threadsBefore.contains(n));
+            // The first server is untouched.
+            try (TestStream stream = first.stream()) {
+                stream.send(1, "still here");
+                assertThat(code(stream.next())).isEqualTo(Code.OK);
+            }
+        }
+    }
+
+    private static Set<String> threadNames() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
+                .collect(Collectors.toSet());
     }
 }

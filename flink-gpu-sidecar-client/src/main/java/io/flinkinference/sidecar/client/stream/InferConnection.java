@@ -29,9 +29,9 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -85,6 +85,10 @@ public final class InferConnection implements AutoCloseable {
     private boolean reconnectScheduled;
     private int reconnectAttempts;
     private long brokenSinceNanos = -1;
+
+    /** A stream broke and no answer has arrived on a new one yet. */
+    private boolean awaitingReconnect;
+
     private Status lastBreak;
     private boolean closed;
 
@@ -98,13 +102,18 @@ public final class InferConnection implements AutoCloseable {
         this.maxOwnedItems = config.maxInFlightRequests() + config.maxQueuedRequests();
         this.lease = SharedChannels.acquire(config.endpoint());
         this.stub = InferenceSidecarGrpc.newStub(lease.channel());
-        this.loop =
-                Executors.newSingleThreadScheduledExecutor(
+        ScheduledThreadPoolExecutor executor =
+                new ScheduledThreadPoolExecutor(
+                        1,
                         r -> {
                             Thread t = new Thread(r, "sidecar-client " + name);
                             t.setDaemon(true);
                             return t;
                         });
+        // close() must not wait for pending retry or reconnect delays
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        executor.setRemoveOnCancelPolicy(true);
+        this.loop = executor;
     }
 
     /**
@@ -206,7 +215,7 @@ public final class InferConnection implements AutoCloseable {
 
     private void openStream() {
         int gen = ++generation;
-        if (brokenSinceNanos >= 0) {
+        if (awaitingReconnect) {
             // Skip the channel's own (long) reconnect backoff; ours governs.
             lease.channel().resetConnectBackoff();
             LOG.debug("{}: reopening the Infer stream (attempt {})", name, reconnectAttempts);
@@ -221,16 +230,21 @@ public final class InferConnection implements AutoCloseable {
         if (gen != generation || closed) {
             return;
         }
-        if (brokenSinceNanos >= 0) {
+        if (awaitingReconnect) {
             metrics.reconnects.inc();
             LOG.info(
-                    "{}: the Infer stream to {} works again after {} ms",
+                    "{}: the Infer stream to {} works again{}",
                     name,
                     config.endpoint(),
-                    nanosToMillis(System.nanoTime() - brokenSinceNanos));
-            brokenSinceNanos = -1;
-            reconnectAttempts = 0;
+                    brokenSinceNanos >= 0
+                            ? " after "
+                                    + nanosToMillis(System.nanoTime() - brokenSinceNanos)
+                                    + " ms"
+                            : "");
+            awaitingReconnect = false;
         }
+        brokenSinceNanos = -1;
+        reconnectAttempts = 0;
         PendingItem item = inFlight.remove(response.getRequestId());
         if (item == null) {
             LOG.warn(
@@ -351,6 +365,7 @@ public final class InferConnection implements AutoCloseable {
         }
         requests = null;
         lastBreak = status;
+        awaitingReconnect = true;
         long now = System.nanoTime();
         if (brokenSinceNanos < 0) {
             brokenSinceNanos = now;

@@ -5,6 +5,7 @@ import io.flinkinference.asyncbatch.AsyncBatchOptions;
 import io.flinkinference.asyncbatch.RichAsyncBatchFunction;
 
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -153,6 +154,69 @@ class AsyncBatchJobTest {
             ItSupport.SERVICE.schedule(
                     () -> resultFuture.complete(out),
                     ItSupport.jitter(20, 60),
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    //  Object reuse
+    // ---------------------------------------------------------------------------------------
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void withObjectReuseInputsAreCopiedOnArrival() throws Exception {
+        final int records = 300;
+        StreamExecutionEnvironment env = ItSupport.noRestartEnv(1);
+        env.getConfig().enableObjectReuse();
+        DataStream<MutableBox> boxes =
+                ItSupport.longs(env, records, 0).map(new ReusingBoxer()); // chained: no copy
+        DataStream<Long> results =
+                AsyncBatchDataStream.orderedWait(
+                        boxes,
+                        new UnboxLater(),
+                        AsyncBatchOptions.builder()
+                                .maxBatchSize(16)
+                                .maxBatchDelay(Duration.ofMillis(20))
+                                .build(),
+                        Types.LONG);
+
+        List<Long> out = ItSupport.collect(results);
+
+        assertThat(out).containsExactlyElementsOf(range(records));
+    }
+
+    /** A mutable record type. */
+    public static class MutableBox {
+        public long value;
+
+        public MutableBox() {}
+    }
+
+    /** Emits the same {@link MutableBox} instance for every input, as reusing sources do. */
+    static class ReusingBoxer extends RichMapFunction<Long, MutableBox> {
+        private transient MutableBox box;
+
+        @Override
+        public MutableBox map(Long value) {
+            if (box == null) {
+                box = new MutableBox();
+            }
+            box.value = value;
+            return box;
+        }
+    }
+
+    /** Reads the boxes only when answering, on another thread, after 1-5 ms. */
+    static class UnboxLater extends RichAsyncBatchFunction<MutableBox, Long> {
+        @Override
+        public void asyncInvokeBatch(List<MutableBox> inputs, ResultFuture<Long> resultFuture) {
+            ItSupport.SERVICE.schedule(
+                    () -> {
+                        List<Long> out = new ArrayList<>();
+                        inputs.forEach(box -> out.add(box.value));
+                        resultFuture.complete(out);
+                    },
+                    ItSupport.jitter(1, 5),
                     TimeUnit.MILLISECONDS);
         }
     }

@@ -2,6 +2,9 @@ package io.flinkinference.benchmarks;
 
 import io.flinkinference.benchmarks.operator.OperatorOverheadScenario;
 import io.flinkinference.benchmarks.operator.OperatorVsAsyncWaitScenario;
+import io.flinkinference.benchmarks.sidecar.SaturationScenario;
+import io.flinkinference.benchmarks.sidecar.SidecarMockThroughputScenario;
+import io.flinkinference.benchmarks.sidecar.SidecarOverheadScenario;
 
 import java.util.List;
 
@@ -11,6 +14,11 @@ public final class Scenarios {
     private Scenarios() {}
 
     public static List<Scenario> all() {
-        return List.of(new OperatorVsAsyncWaitScenario(), new OperatorOverheadScenario());
+        return List.of(
+                new OperatorVsAsyncWaitScenario(),
+                new OperatorOverheadScenario(),
+                new SidecarMockThroughputScenario(),
+                new SidecarOverheadScenario(),
+                new SaturationScenario());
     }
 }

@@ -16,8 +16,16 @@ public final class ConsoleTable {
             }
             if (!r.details().header().isEmpty()) {
                 out.println();
-                printRow(out, r.details().header());
-                r.details().rows().forEach(cells -> printRow(out, cells));
+                int[] widths = new int[r.details().header().size()];
+                List<List<String>> all = new java.util.ArrayList<>();
+                all.add(r.details().header());
+                all.addAll(r.details().rows());
+                for (List<String> cells : all) {
+                    for (int i = 0; i < cells.size(); i++) {
+                        widths[i] = Math.max(widths[i], cells.get(i).length());
+                    }
+                }
+                all.forEach(cells -> printRow(out, cells, widths));
             }
             for (ScenarioResult.Check c : r.checks()) {
                 out.printf(
@@ -30,10 +38,10 @@ public final class ConsoleTable {
         out.printf("%n%d expectation(s) missed%n", missed);
     }
 
-    private static void printRow(PrintStream out, List<String> cells) {
-        StringBuilder line = new StringBuilder("  ");
-        for (String cell : cells) {
-            line.append(String.format("%-20s", cell));
+    private static void printRow(PrintStream out, List<String> cells, int[] widths) {
+        StringBuilder line = new StringBuilder(" ");
+        for (int i = 0; i < cells.size(); i++) {
+            line.append(' ').append(String.format("%-" + widths[i] + "s", cells.get(i)));
         }
         out.println(line.toString().stripTrailing());
     }

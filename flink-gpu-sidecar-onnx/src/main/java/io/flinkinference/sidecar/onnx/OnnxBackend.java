@@ -1,5 +1,6 @@
 package io.flinkinference.sidecar.onnx;
 
+import io.flinkinference.sidecar.SidecarOptions;
 import io.flinkinference.sidecar.api.v1.ModelInfo;
 import io.flinkinference.sidecar.backend.InferenceBackend;
 import io.flinkinference.sidecar.backend.ItemResult;
@@ -108,6 +109,7 @@ public final class OnnxBackend implements InferenceBackend {
                 runner.describe()
                         .setName(name)
                         .setBackend(NAME)
+                        .setMaxBatchSize(config.get(SidecarOptions.BATCH_MAX_SIZE))
                         .putProperties("model-path", modelLocation.toString())
                         .putProperties("execution-provider", provider.configValue())
                         .putProperties("graph-optimization-level", optimization.configValue())

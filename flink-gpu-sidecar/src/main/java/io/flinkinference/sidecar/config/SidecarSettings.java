@@ -15,7 +15,8 @@ import java.util.TreeSet;
 
 /**
  * The server's options, read and checked once. Every problem is an {@link
- * IllegalConfigurationException} whose message starts with the offending option's key.
+ * IllegalConfigurationException} whose message starts with the offending option's key. Immutable;
+ * thread-safe.
  *
  * @param host the interface to bind, as written in {@code sidecar.rpc.endpoint}
  * @param port the port to bind; 0 picks a free one

@@ -54,9 +54,13 @@ public final class InferenceRequest {
         return entry;
     }
 
-    /** Records where it waits and how long it may wait there (for the expiry message). */
-    public void queued(BoundedRequestQueue.Entry<InferenceRequest> entry, long waitLimitNanos) {
+    /** Records how long it may wait in the queue (for the expiry message); set before queueing. */
+    public void waitLimit(long waitLimitNanos) {
         this.waitLimitNanos = waitLimitNanos;
+    }
+
+    /** Records where it waits, so that a cancelled stream can take it out. */
+    public void queued(BoundedRequestQueue.Entry<InferenceRequest> entry) {
         this.entry = entry;
     }
 

@@ -108,10 +108,11 @@ public final class InferenceService extends InferenceSidecarGrpc.InferenceSideca
                 timeoutMs > 0
                         ? Math.min(maxWaitNanos, TimeUnit.MILLISECONDS.toNanos(timeoutMs))
                         : maxWaitNanos;
+        request.waitLimit(waitLimit);
         BoundedRequestQueue.Entry<InferenceRequest> entry =
                 queue.offer(request, request.receivedNanos() + waitLimit);
         if (entry != null) {
-            request.queued(entry, waitLimit);
+            request.queued(entry);
         } else if (queue.isClosed()) {
             request.reject(Code.UNAVAILABLE, "the sidecar is shutting down");
         } else {

@@ -5,9 +5,11 @@ import io.flinkinference.examples.demo.DemoStats;
 import io.flinkinference.examples.demo.EmbeddedSidecar;
 import io.flinkinference.examples.demo.ExternalSidecar;
 import io.flinkinference.examples.demo.MetricsCollector;
+import io.flinkinference.examples.demo.MockVectorWorkload;
 import io.flinkinference.examples.demo.SidecarHandle;
 import io.flinkinference.examples.demo.SidecarHandle.SidecarCounter;
 import io.flinkinference.examples.demo.Summary;
+import io.flinkinference.examples.demo.Workload;
 
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.core.execution.JobClient;
@@ -132,15 +134,21 @@ public final class SidecarDemo implements Callable<Integer> {
                     "--records, --batch-size, --in-flight, --parallelism and --dimension must "
                             + "be at least 1");
         }
+        Workload<?> workload = workload();
         try (SidecarHandle handle = startSidecar()) {
             out.printf(
-                    "flink-inference demo: %,d records of %d float32, parallelism %d, batches of"
+                    "flink-inference demo: %,d records (%s), parallelism %d, batches of"
                             + " up to %d, %d in flight per subtask%n  sidecar: %s%n",
-                    records, dimension, parallelism, batchSize, inFlight, handle.description());
+                    records,
+                    workload.description(),
+                    parallelism,
+                    batchSize,
+                    inFlight,
+                    handle.description());
             DemoStats.reset();
             MetricsCollector.reset();
             StreamExecutionEnvironment env = DemoJob.localEnvironment(parallelism);
-            DemoJob.build(env, handle.endpoint(), records, rate, dimension, batchSize, inFlight);
+            DemoJob.build(env, handle.endpoint(), workload, records, rate, batchSize, inFlight);
 
             long start = System.nanoTime();
             JobClient job = env.executeAsync("flink-inference sidecar demo");
@@ -150,12 +158,24 @@ public final class SidecarDemo implements Callable<Integer> {
             endProgress();
 
             Summary summary =
-                    new Summary(records, rate, Duration.ofNanos(elapsedNanos), handle, failure);
+                    new Summary(
+                            records,
+                            rate,
+                            workload.correctness(),
+                            Duration.ofNanos(elapsedNanos),
+                            handle,
+                            failure);
             summary.print(out);
             return summary.allChecksPassed() ? 0 : 1;
         }
     }
 
+    /** What to send and how to check it; the place a --backend choice would pick another. */
+    private Workload<?> workload() {
+        return new MockVectorWorkload(dimension);
+    }
+
+    /** The sidecar to talk to; the place a --backend choice would start another backend. */
     private SidecarHandle startSidecar() throws Exception {
         if (sidecar != null) {
             return new ExternalSidecar(sidecar);

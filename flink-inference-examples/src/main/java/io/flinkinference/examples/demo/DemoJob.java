@@ -10,7 +10,6 @@ import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
-import org.apache.flink.connector.datagen.source.GeneratorFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -18,7 +17,8 @@ import java.time.Duration;
 
 /**
  * The demo's job: generated vectors → {@code AsyncBatchDataStream.unorderedWait} with a {@link
- * SidecarBatchFunction} → a sink that checks every answer and records its latency.
+ * SidecarBatchFunction} → a sink that records every checked answer and its latency. What is
+ * generated and how answers are checked is the {@link Workload}'s.
  */
 public final class DemoJob {
 
@@ -37,30 +37,31 @@ public final class DemoJob {
      *
      * @param perSecond records per second over all source subtasks; 0 means as fast as possible
      */
-    public static void build(
+    public static <T> void build(
             StreamExecutionEnvironment env,
             String endpoint,
+            Workload<T> workload,
             long records,
             double perSecond,
-            int dimension,
             int batchSize,
             int inFlightBatches) {
-        GeneratorFunction<Long, DemoRecord> generator =
-                id -> new DemoRecord(id, System.nanoTime(), DemoRecord.vectorOf(id, dimension));
-        DataGeneratorSource<DemoRecord> source =
+        DataGeneratorSource<T> source =
                 new DataGeneratorSource<>(
-                        generator,
+                        workload.generator(),
                         records,
                         perSecond > 0
                                 ? RateLimiterStrategy.perSecond(perSecond)
                                 : RateLimiterStrategy.noOp(),
-                        TypeInformation.of(DemoRecord.class));
+                        workload.type());
         // rebalance: a parallel DataGeneratorSource may hand all its splits to one reader
-        DataStream<DemoRecord> input =
+        DataStream<T> input =
                 env.fromSource(source, WatermarkStrategy.noWatermarks(), "generated vectors")
                         .rebalance();
-        SidecarBatchFunction<DemoRecord, DemoResult> infer =
-                SidecarBatchFunction.builder(new CheckingVectorCodec()).endpoint(endpoint).build();
+        SidecarBatchFunction<T, DemoResult> infer =
+                SidecarBatchFunction.builder(workload.codec())
+                        .endpoint(endpoint)
+                        .returns(TypeInformation.of(DemoResult.class))
+                        .build();
         AsyncBatchDataStream.unorderedWait(
                         input,
                         infer,

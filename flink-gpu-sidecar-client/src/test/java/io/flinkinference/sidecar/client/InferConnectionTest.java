@@ -162,4 +162,31 @@ class InferConnectionTest {
             }
         }
     }
+
+    @Test
+    void theRequestTimeoutReachesTheSidecarAndAnExpiredItemFailsItsBatch() throws Exception {
+        Configuration oneAtATime = new Configuration();
+        oneAtATime.setString("sidecar.batch.max-size", "1");
+        oneAtATime.setString("sidecar.backend.workers", "1");
+        oneAtATime.setString("sidecar.mock.latency.fixed", "500 ms");
+        try (TestSidecar sidecar = TestSidecar.start(0, oneAtATime)) {
+            InferConnection connection =
+                    connect(
+                            SidecarBatchFunction.builder(TensorCodec.utf8())
+                                    .endpoint(sidecar.endpoint())
+                                    .requestTimeout(Duration.ofMillis(100)));
+            try {
+                Result result = submit(connection, items("t", 4));
+                assertThatThrownBy(() -> result.future.get(30, TimeUnit.SECONDS))
+                        .isInstanceOf(ExecutionException.class)
+                        .cause()
+                        .isInstanceOf(SidecarItemException.class)
+                        .hasMessageMatching(
+                                "The sidecar failed item [1-3] of a batch of 4 with"
+                                        + " DEADLINE_EXCEEDED: .+");
+            } finally {
+                connection.close();
+            }
+        }
+    }
 }

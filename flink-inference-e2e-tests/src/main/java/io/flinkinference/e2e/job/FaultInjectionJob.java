@@ -13,6 +13,7 @@ import org.apache.flink.connector.datagen.source.GeneratorFunction;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.BasePathBucketAssigner;
 import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.OnCheckpointRollingPolicy;
@@ -33,7 +34,9 @@ import java.util.Map;
  * (5), {@code in-flight} (4), {@code timeout-ms} (30000), {@code retry-attempts} (1 = no retry),
  * {@code retry-delay-ms} (200), {@code request-timeout-ms}, {@code retry-budget-ms}, {@code
  * reconnect-budget-ms} (0 = the client's default), {@code fallback-on-timeout}, {@code
- * errors-as-records}, {@code bad-input} (false), {@code job-name}.
+ * errors-as-records}, {@code bad-input} (false), {@code split-source} (false: source, operator and
+ * sink are one chained task; true: the source is a task of its own, so its backpressure shows),
+ * {@code unaligned} (false: aligned checkpoints), {@code job-name}.
  */
 public final class FaultInjectionJob {
 
@@ -54,6 +57,10 @@ public final class FaultInjectionJob {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(Integer.parseInt(a.getOrDefault("parallelism", "2")));
         env.enableCheckpointing(Long.parseLong(a.getOrDefault("checkpoint-interval-ms", "500")));
+        if (Boolean.parseBoolean(a.getOrDefault("unaligned", "false"))) {
+            env.getCheckpointConfig().enableUnalignedCheckpoints();
+        }
+        boolean splitSource = Boolean.parseBoolean(a.getOrDefault("split-source", "false"));
 
         GeneratorFunction<Long, Long> identity = i -> i;
         DataGeneratorSource<Long> source =
@@ -97,7 +104,7 @@ public final class FaultInjectionJob {
                             .build());
         }
 
-        DataStream<String> results =
+        SingleOutputStreamOperator<String> results =
                 AsyncBatchDataStream.unorderedWait(
                                 input,
                                 new TaskLocalSidecarFunction(settings),
@@ -105,6 +112,10 @@ public final class FaultInjectionJob {
                                 Types.STRING)
                         .name(OPERATOR_NAME)
                         .uid(OPERATOR_NAME);
+        if (splitSource) {
+            // Source and operator in separate tasks, so that the source's backpressure shows.
+            results.startNewChain();
+        }
 
         results.sinkTo(
                         FileSink.forRowFormat(

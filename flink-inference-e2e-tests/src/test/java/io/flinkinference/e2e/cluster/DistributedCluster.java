@@ -85,8 +85,10 @@ public final class DistributedCluster implements BeforeAllCallback, AfterAllCall
                             workDir,
                             testClassesDir()
                                     + java.io.File.pathSeparator
-                                    + FlinkProcessCluster.readClasspathFile(
-                                            "e2e.sidecar.classpath.file"),
+                                    + snapshotOwnJars(
+                                            FlinkProcessCluster.readClasspathFile(
+                                                    "e2e.sidecar.classpath.file"),
+                                            workDir.resolve("lib")),
                             System.getProperty("e2e.sidecar.log4j"),
                             taskManagers);
             flink =
@@ -179,6 +181,29 @@ public final class DistributedCluster implements BeforeAllCallback, AfterAllCall
         }
         flink.awaitTaskManagers(flink.taskManagerCount(), Duration.ofMinutes(1));
         sidecars.restartAll(options, Duration.ofMinutes(1));
+    }
+
+    /**
+     * Copies this project's own jars on {@code classpath} into {@code dir} and returns the
+     * classpath with the copies: a running sidecar must not see its jar replaced under it by a
+     * concurrent {@code mvn install} of the sidecar module (its classes load lazily).
+     */
+    private static String snapshotOwnJars(String classpath, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        List<String> entries = new ArrayList<>();
+        for (String entry : classpath.split(java.io.File.pathSeparator)) {
+            Path path = Path.of(entry);
+            if (entry.endsWith(".jar")
+                    && entry.contains("flinkinference")
+                    && Files.isRegularFile(path)) {
+                Path copy = dir.resolve(path.getFileName());
+                Files.copy(path, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                entries.add(copy.toString());
+            } else {
+                entries.add(entry);
+            }
+        }
+        return String.join(java.io.File.pathSeparator, entries);
     }
 
     private static String testClassesDir() {

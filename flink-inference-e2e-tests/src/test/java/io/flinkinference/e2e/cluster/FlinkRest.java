@@ -189,13 +189,31 @@ public final class FlinkRest {
         return -1;
     }
 
-    /** The id of the job's only vertex (source, operator and sink are chained). */
-    public String onlyVertex(String jobId) throws IOException {
+    /** The id of the job's vertex whose name contains {@code part}. */
+    public String vertex(String jobId, String part) throws IOException {
         JsonNode vertices = get("/jobs/" + jobId).path("vertices");
-        if (vertices.size() != 1) {
-            throw new IOException("expected one chained vertex, got " + vertices);
+        for (JsonNode vertex : vertices) {
+            if (vertex.path("name").asText().contains(part)) {
+                return vertex.path("id").asText();
+            }
         }
-        return vertices.get(0).path("id").asText();
+        throw new IOException("no vertex named *" + part + "* in " + vertices);
+    }
+
+    /**
+     * GET /jobs/:id/vertices/:vid/backpressure: the highest back-pressured ratio of the vertex's
+     * subtasks (0..1), or -1 while Flink has no sample yet.
+     */
+    public double backpressureRatio(String jobId, String vertexId) throws IOException {
+        JsonNode answer = get("/jobs/" + jobId + "/vertices/" + vertexId + "/backpressure");
+        if (!"ok".equals(answer.path("status").asText())) {
+            return -1;
+        }
+        double max = -1;
+        for (JsonNode subtask : answer.path("subtasks")) {
+            max = Math.max(max, subtask.path("ratio").asDouble());
+        }
+        return max;
     }
 
     /**

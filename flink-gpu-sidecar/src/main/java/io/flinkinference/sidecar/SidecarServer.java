@@ -59,7 +59,7 @@ public final class SidecarServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SidecarServer.class);
 
-    /** How long close() waits for streams to complete before cancelling them. */
+    /** How long close() waits for Infer streams to take their last answers before cancelling. */
     private static final long STREAM_FINISH_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final SidecarSettings settings;
@@ -236,10 +236,12 @@ public final class SidecarServer implements AutoCloseable {
                 drained = batcher.awaitTermination(settings.shutdownGracePeriod().toNanos());
             }
             service.finishStreams();
-            if (!server.awaitTermination(STREAM_FINISH_NANOS, TimeUnit.NANOSECONDS)) {
-                server.shutdownNow();
-                server.awaitTermination(STREAM_FINISH_NANOS, TimeUnit.NANOSECONDS);
+            if (!service.awaitStreamsEnded(STREAM_FINISH_NANOS)) {
+                LOG.warn("{} Infer streams did not take their last answers", service.openStreams());
             }
+            // Cancels what is left: unread streams, health Watch calls.
+            server.shutdownNow();
+            server.awaitTermination(STREAM_FINISH_NANOS, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             server.shutdownNow();

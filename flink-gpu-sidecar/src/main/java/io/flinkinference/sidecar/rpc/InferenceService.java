@@ -135,7 +135,27 @@ public final class InferenceService extends InferenceSidecarGrpc.InferenceSideca
     }
 
     void streamEnded(InferStream stream) {
-        streams.remove(stream);
+        synchronized (streams) {
+            streams.remove(stream);
+            streams.notifyAll();
+        }
+    }
+
+    /**
+     * Waits until no Infer stream is open; {@code false} when {@code timeoutNanos} passed first.
+     */
+    public boolean awaitStreamsEnded(long timeoutNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        synchronized (streams) {
+            while (!streams.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(streams, left);
+            }
+        }
+        return true;
     }
 
     /** From now on every new request is answered {@code UNAVAILABLE}. */

@@ -1,5 +1,6 @@
 package io.flinkinference.benchmarks;
 
+import io.flinkinference.benchmarks.endtoend.EndToEndMiniLmScenario;
 import io.flinkinference.benchmarks.operator.OperatorOverheadScenario;
 import io.flinkinference.benchmarks.operator.OperatorVsAsyncWaitScenario;
 import io.flinkinference.benchmarks.sidecar.SaturationScenario;
@@ -19,6 +20,7 @@ public final class Scenarios {
                 new OperatorOverheadScenario(),
                 new SidecarMockThroughputScenario(),
                 new SidecarOverheadScenario(),
-                new SaturationScenario());
+                new SaturationScenario(),
+                new EndToEndMiniLmScenario());
     }
 }

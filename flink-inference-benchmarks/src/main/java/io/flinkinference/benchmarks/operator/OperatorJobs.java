@@ -3,6 +3,7 @@ package io.flinkinference.benchmarks.operator;
 import io.flinkinference.asyncbatch.AsyncBatchDataStream;
 import io.flinkinference.asyncbatch.AsyncBatchFunction;
 import io.flinkinference.asyncbatch.AsyncBatchOptions;
+import io.flinkinference.benchmarks.harness.CountingSink;
 
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;

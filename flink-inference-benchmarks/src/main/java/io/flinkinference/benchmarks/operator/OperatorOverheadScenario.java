@@ -1,6 +1,8 @@
 package io.flinkinference.benchmarks.operator;
 
 import io.flinkinference.benchmarks.Scenario;
+import io.flinkinference.benchmarks.harness.BenchCluster;
+import io.flinkinference.benchmarks.harness.CountingSink;
 import io.flinkinference.benchmarks.harness.Diagnosis;
 import io.flinkinference.benchmarks.harness.Format;
 import io.flinkinference.benchmarks.harness.Progress;

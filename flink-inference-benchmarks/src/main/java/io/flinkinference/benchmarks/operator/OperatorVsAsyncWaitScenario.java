@@ -1,6 +1,7 @@
 package io.flinkinference.benchmarks.operator;
 
 import io.flinkinference.benchmarks.Scenario;
+import io.flinkinference.benchmarks.harness.BenchCluster;
 import io.flinkinference.benchmarks.harness.Diagnosis;
 import io.flinkinference.benchmarks.harness.Format;
 import io.flinkinference.benchmarks.harness.Progress;

@@ -55,7 +55,7 @@ public final class SidecarMockThroughputScenario implements Scenario {
 
     @Override
     public int steps(RunSettings settings) {
-        return 1 + settings.repeats() * (loads(settings).length + batchSizes(settings).length);
+        return 1 + settings.repeats() * loads(settings).length + batchSizes(settings).length;
     }
 
     /** One load point on a fresh sidecar: the client's result and the sidecar's stage figures. */
@@ -107,15 +107,14 @@ public final class SidecarMockThroughputScenario implements Scenario {
         }
         int[] batches = batchSizes(settings);
         Samples batchSweep = new Samples();
+        // The batch-size sweep feeds the plot only: one run per point.
         for (int b : batches) {
-            for (int r = 1; r <= settings.repeats(); r++) {
-                progress.step("batch " + b + " saturated, run " + r + "/" + settings.repeats());
-                batchSweep.add(
-                        "b" + b,
-                        measure(b, 0, saturatingWindow(b), settings)
-                                .client()
-                                .windowSucceededPerSecond());
-            }
+            progress.step("batch " + b + " saturated");
+            batchSweep.add(
+                    "b" + b,
+                    measure(b, 0, saturatingWindow(b), settings)
+                            .client()
+                            .windowSucceededPerSecond());
         }
 
         List<List<String>> rows = new ArrayList<>();
@@ -191,7 +190,7 @@ public final class SidecarMockThroughputScenario implements Scenario {
                                 + " outstanding per stream. A fresh sidecar per point. Client"
                                 + " latency is send → answer over the window; the sidecar's stage"
                                 + " figures (p50 / p99) come from its own metrics and include the"
-                                + " warm-up. Limit = `workers × batch / (fixed + perItem × batch)` = "
+                                + " warm-up. The batch-size plot is one run per point. Limit = `workers × batch / (fixed + perItem × batch)` = "
                                 + Format.rate(limit)
                                 + ".")
                 .figure("limit", Format.rate(limit))

@@ -1,4 +1,4 @@
-package io.flinkinference.benchmarks.operator;
+package io.flinkinference.benchmarks.harness;
 
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;

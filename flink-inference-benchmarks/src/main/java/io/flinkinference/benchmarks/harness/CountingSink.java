@@ -1,4 +1,4 @@
-package io.flinkinference.benchmarks.operator;
+package io.flinkinference.benchmarks.harness;
 
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
@@ -19,11 +19,11 @@ public final class CountingSink<T> implements Sink<T> {
         stream.sinkTo(new CountingSink<>()).name("counting sink");
     }
 
-    static long count() {
+    public static long count() {
         return COUNT.sum();
     }
 
-    static void reset() {
+    public static void reset() {
         COUNT.reset();
     }
 

@@ -233,7 +233,8 @@ public final class SidecarServer implements AutoCloseable {
                                 + " batches UNAVAILABLE",
                         settings.shutdownGracePeriod(),
                         left.size());
-                drained = batcher.awaitTermination(settings.shutdownGracePeriod().toNanos());
+                // The answers are out; give an interrupted backend call a moment to return.
+                drained = batcher.awaitTermination(STREAM_FINISH_NANOS);
             }
             service.finishStreams();
             if (!service.awaitStreamsEnded(STREAM_FINISH_NANOS)) {

@@ -3,6 +3,9 @@ package io.flinkinference.sidecar.onnx;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -104,19 +107,21 @@ public final class OnnxOptions {
                             "The model name reported in ModelInfo; by default the model file's name"
                                     + " without its extension, e.g. 'all-minilm-l6-v2'.");
 
-    /** Every option above, for {@code bin/sidecar --help}. */
+    /** Every option above, in this order, for {@code bin/sidecar --help}. */
     public static Set<ConfigOption<?>> all() {
-        return Set.of(
-                MODEL_PATH,
-                TOKENIZER_PATH,
-                MODE,
-                MAX_SEQUENCE_LENGTH,
-                EXECUTION_PROVIDER,
-                DEVICE_ID,
-                INTRA_OP_THREADS,
-                INTER_OP_THREADS,
-                GRAPH_OPTIMIZATION_LEVEL,
-                MODEL_NAME);
+        return Collections.unmodifiableSet(
+                new LinkedHashSet<>(
+                        List.of(
+                                MODEL_PATH,
+                                TOKENIZER_PATH,
+                                MODE,
+                                MAX_SEQUENCE_LENGTH,
+                                EXECUTION_PROVIDER,
+                                DEVICE_ID,
+                                INTRA_OP_THREADS,
+                                INTER_OP_THREADS,
+                                GRAPH_OPTIMIZATION_LEVEL,
+                                MODEL_NAME)));
     }
 
     private OnnxOptions() {}

@@ -23,6 +23,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Calls the sidecar of the TaskManager this subtask runs on.
@@ -50,6 +52,7 @@ public final class TaskLocalSidecarFunction extends RichAsyncBatchFunction<Long,
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(TaskLocalSidecarFunction.class);
+    private static final Pattern LAST_ERROR = Pattern.compile("last error: ([A-Z_]+)");
 
     private final Settings settings;
 
@@ -177,10 +180,17 @@ public final class TaskLocalSidecarFunction extends RichAsyncBatchFunction<Long,
         @Override
         public void completeExceptionally(Throwable error) {
             if (inputs.size() == 1 && error instanceof SidecarClientException) {
-                String detail =
-                        error instanceof SidecarItemException
-                                ? ((SidecarItemException) error).getCode()
-                                : error.getClass().getSimpleName();
+                String detail;
+                if (error instanceof SidecarItemException) {
+                    detail = ((SidecarItemException) error).getCode();
+                } else {
+                    // e.g. SidecarUnavailableException(RESOURCE_EXHAUSTED): the exception and the
+                    // gRPC code of the last stream break its message names.
+                    Matcher code = LAST_ERROR.matcher(String.valueOf(error.getMessage()));
+                    detail =
+                            error.getClass().getSimpleName()
+                                    + (code.find() ? "(" + code.group(1) + ")" : "");
+                }
                 LOG.info("e2e: record {} answered with an error: {}", inputs.get(0), detail);
                 errorRecords.inc();
                 target.complete(List.of(E2eRecords.line(inputs.get(0), E2eRecords.ERROR, detail)));

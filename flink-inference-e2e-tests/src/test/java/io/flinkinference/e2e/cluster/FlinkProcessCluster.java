@@ -281,6 +281,11 @@ public final class FlinkProcessCluster implements AutoCloseable {
         config.put("web.upload.dir", workDir.resolve("upload").toString());
         config.put("web.tmpdir", workDir.resolve("tmp/web").toString());
         config.put("io.tmp.dirs", workDir.resolve("tmp/" + name).toString());
+        // Network buffers sized to ~200 ms of throughput, so that a slow operator back-pressures
+        // its source after a few hundred records (not after tens of thousands) and aligned
+        // checkpoint barriers queue behind little data.
+        config.put("taskmanager.network.memory.buffer-debloat.enabled", "true");
+        config.put("taskmanager.network.memory.buffer-debloat.target", "200 ms");
         // Fresh metrics for the tests' REST polling (default: every 10 s).
         config.put("metrics.fetcher.update-interval", "500");
         config.put("pekko.ask.timeout", "30 s");

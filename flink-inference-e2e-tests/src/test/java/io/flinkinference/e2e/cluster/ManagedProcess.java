@@ -60,6 +60,14 @@ public final class ManagedProcess {
         return managed;
     }
 
+    /**
+     * Leaves every process started so far running after this JVM exits (for {@code bin/cluster
+     * start}, which stops them later by pid).
+     */
+    public static void detachAll() {
+        LIVE.clear();
+    }
+
     public String name() {
         return name;
     }

@@ -178,15 +178,24 @@ public final class FlinkRest {
         return get("/jobs/" + jobId + "/checkpoints").path("counts").path("completed").asInt();
     }
 
-    /** The job's restarts so far (the job-level numRestarts metric). */
+    /**
+     * How often the job failed over (restarted all or part of itself): the larger of the job-level
+     * {@code numRestarts} metric and the number of entries in the exception history (GET
+     * /jobs/:id/exceptions), which, unlike a metric sample, is kept after the job ended.
+     */
     public long numRestarts(String jobId) throws IOException {
+        long restarts =
+                get("/jobs/" + jobId + "/exceptions")
+                        .path("exceptionHistory")
+                        .path("entries")
+                        .size();
         JsonNode metrics = get("/jobs/" + jobId + "/metrics?get=numRestarts");
         for (JsonNode metric : metrics) {
             if ("numRestarts".equals(metric.path("id").asText())) {
-                return metric.path("value").asLong();
+                restarts = Math.max(restarts, metric.path("value").asLong());
             }
         }
-        return -1;
+        return restarts;
     }
 
     /** The id of the job's vertex whose name contains {@code part}. */

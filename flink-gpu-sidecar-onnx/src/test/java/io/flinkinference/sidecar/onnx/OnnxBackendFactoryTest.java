@@ -12,12 +12,16 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ServiceLoader;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Discovery, options and the failures that must happen at open(), not on the first request. */
 @Timeout(60)
@@ -49,10 +53,10 @@ class OnnxBackendFactoryTest {
     @ParameterizedTest
     @ValueSource(strings = {"cuda", "tensorrt"})
     void gpuProviderOnTheCpuBuildFailsAtOpenWithAClearMessage(String provider) {
-        // This module's default build carries the CPU-only ONNX Runtime (the 'gpu' profile swaps
-        // it).
-        assertThat(OrtEnvironment.getAvailableProviders())
-                .doesNotContain(OrtProvider.CUDA, OrtProvider.TENSOR_RT);
+        // The default build carries the CPU-only ONNX Runtime; under -Pgpu see the next test.
+        assumeFalse(
+                OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA),
+                "built with -Pgpu");
         Configuration config = new Configuration();
         config.set(OnnxOptions.EXECUTION_PROVIDER, provider);
 
@@ -62,6 +66,22 @@ class OnnxBackendFactoryTest {
                 .hasMessageContaining("onnxruntime_gpu")
                 .hasMessageContaining("-Pgpu")
                 .hasMessageContaining("NVIDIA GPU");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cuda", "tensorrt"})
+    void gpuBuildWithoutAGpuFailsAtOpenWithAClearMessage(String provider) {
+        assumeTrue(
+                OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA),
+                "needs the -Pgpu build");
+        assumeFalse(Files.exists(Path.of("/dev/nvidia0")), "this machine has an NVIDIA GPU");
+        Configuration config = new Configuration();
+        config.set(OnnxOptions.EXECUTION_PROVIDER, provider);
+
+        assertThatThrownBy(() -> new OnnxBackend().open(config))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("sidecar.onnx.execution-provider = '" + provider + "'")
+                .hasMessageContaining("could not start on GPU 0");
     }
 
     @Test

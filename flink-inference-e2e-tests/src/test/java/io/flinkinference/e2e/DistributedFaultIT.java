@@ -84,9 +84,10 @@ class DistributedFaultIT {
         CommittedOutput result = CommittedOutput.read(out, records);
         print(
                 "1 TM kill",
-                "verified: job %s after %d restart(s), %d checkpoints; %s; %.1f s",
+                "verified: job %s after %d restart(s), ended on %s, %d checkpoints; %s; %.1f s",
                 state,
                 restarts,
+                rest.taskManagersOf(job, vertex),
                 rest.completedCheckpoints(job),
                 result,
                 seconds(t0));
@@ -210,16 +211,18 @@ class DistributedFaultIT {
         long stallStart = System.nanoTime();
         Deadline.of(Duration.ofSeconds(90))
                 .await(
-                        "a timed-out batch in job A and a retried batch in job B",
+                        "a timed-out batch in job A, a retried batch in job B, and a stall longer"
+                                + " than A's 2 s timeout",
                         () ->
                                 metric(jobA, vertexA, "batchesTimedOut") > 0
-                                        && metric(jobB, vertexB, "batchRetries") > 0);
+                                        && metric(jobB, vertexB, "batchRetries") > 0
+                                        && seconds(stallStart) > 2.5);
         Files.delete(marker);
         double stallSeconds = seconds(stallStart);
         print(
                 "3 sidecar stall",
-                "injected: every backend call of both sidecars blocked for %.1f s (until job A"
-                        + " had timed out a batch and job B had retried one)",
+                "injected: every backend call of both sidecars blocked for %.1f s (past job A's"
+                        + " 2 s timeout, until A had timed out a batch and B had retried one)",
                 stallSeconds);
 
         String stateA = rest.awaitTerminal(jobA, JOB_TIMEOUT);
@@ -301,6 +304,7 @@ class DistributedFaultIT {
                             return ratio[0] >= 0.5;
                         });
         int checkpointsAtBackpressure = rest.completedCheckpoints(job);
+        int failedAtBackpressure = failedCheckpoints(job);
         print(
                 "4 overload",
                 "injected: 1000 records/s into sidecars with queue 4, 1 worker, 30 ms per batch"
@@ -317,6 +321,7 @@ class DistributedFaultIT {
                                     || !"RUNNING".equals(rest.jobState(job));
                         });
         int checkpointsUnderLoad = rest.completedCheckpoints(job) - checkpointsAtBackpressure;
+        int failedUnderLoad = failedCheckpoints(job) - failedAtBackpressure;
         double rejected = metric(job, operator, "responsesError_RESOURCE_EXHAUSTED");
 
         String state = rest.awaitTerminal(job, JOB_TIMEOUT);
@@ -325,14 +330,17 @@ class DistributedFaultIT {
         print(
                 "4 overload",
                 "verified: job %s, %d restart(s); max source backpressure ratio %.2f; %d"
-                        + " checkpoints completed under backpressure (%d in all, %d failed);"
+                        + " checkpoints completed and %d failed under backpressure (%d completed"
+                        + " in all, %d failed in all, incl. triggers before the tasks ran and"
+                        + " after the source finished);"
                         + " RESOURCE_EXHAUSTED answers seen by the client so far=%.0f; %s; %.1f s",
                 state,
                 restarts,
                 ratio[0],
                 checkpointsUnderLoad,
+                failedUnderLoad,
                 rest.completedCheckpoints(job),
-                rest.get("/jobs/" + job + "/checkpoints").path("counts").path("failed").asInt(),
+                failedCheckpoints(job),
                 rejected,
                 result,
                 seconds(t0));
@@ -340,6 +348,7 @@ class DistributedFaultIT {
         assertThat(restarts).isZero();
         assertThat(ratio[0]).isGreaterThanOrEqualTo(0.5);
         assertThat(checkpointsUnderLoad).isGreaterThanOrEqualTo(3);
+        assertThat(failedUnderLoad).isZero();
         assertThat(result.exactlyOnce()).as(result.toString()).isTrue();
         assertThat(result.status(E2eRecords.OK)).isEqualTo(records);
     }
@@ -490,6 +499,14 @@ class DistributedFaultIT {
                 CLUSTER.rest()
                         .subtaskMetricSum(
                                 job, vertex, FaultInjectionJob.OPERATOR_NAME + "." + name));
+    }
+
+    private static int failedCheckpoints(String job) throws IOException {
+        return CLUSTER.rest()
+                .get("/jobs/" + job + "/checkpoints")
+                .path("counts")
+                .path("failed")
+                .asInt();
     }
 
     private static Map<String, Long> statusesOf(

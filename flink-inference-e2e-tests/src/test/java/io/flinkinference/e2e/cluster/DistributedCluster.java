@@ -193,9 +193,12 @@ public final class DistributedCluster implements BeforeAllCallback, AfterAllCall
         List<String> entries = new ArrayList<>();
         for (String entry : classpath.split(java.io.File.pathSeparator)) {
             Path path = Path.of(entry);
-            if (entry.endsWith(".jar")
-                    && entry.contains("flinkinference")
-                    && Files.isRegularFile(path)) {
+            String file = path.getFileName().toString();
+            boolean own =
+                    file.startsWith("flink-async-batch")
+                            || file.startsWith("flink-gpu-sidecar")
+                            || file.startsWith("flink-inference");
+            if (own && file.endsWith(".jar") && Files.isRegularFile(path)) {
                 Path copy = dir.resolve(path.getFileName());
                 Files.copy(path, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 entries.add(copy.toString());

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 
 /** The default {@code onnx} backend: bundled fp32 MiniLM in text-embedding mode. */
 @Timeout(120)
@@ -58,7 +59,7 @@ class OnnxTextBackendTest {
         for (float v : values) {
             norm += v * v;
         }
-        assertThat(Math.sqrt(norm)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+        assertThat(Math.sqrt(norm)).isCloseTo(1.0, offset(1e-5));
     }
 
     @Test

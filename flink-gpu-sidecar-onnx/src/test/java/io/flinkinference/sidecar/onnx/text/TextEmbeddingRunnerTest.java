@@ -1,5 +1,6 @@
 package io.flinkinference.sidecar.onnx.text;
 
+import io.flinkinference.sidecar.backend.ItemResult;
 import io.flinkinference.sidecar.onnx.ModelLocation;
 import io.flinkinference.sidecar.onnx.OrtEnvironments;
 import io.flinkinference.sidecar.onnx.Sentences;
@@ -13,9 +14,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 
 /**
  * Truncation and padding of the text-embedding mode, through the package-private tokenizing seam
@@ -96,6 +99,47 @@ class TextEmbeddingRunnerTest {
 
         for (int i = 0; i < toLongest.length; i++) {
             assertThat(Vectors.cosine(toLongest[i], to128[i])).isGreaterThanOrEqualTo(0.99999);
+        }
+    }
+
+    /**
+     * Reference token ids and vector prefixes of sentence-transformers' all-MiniLM-L6-v2 for these
+     * texts (the figures that other ports of the model publish in their test suites, and that
+     * sentence-transformers' model card example prints: 0.0677, 0.0635, ... for the first).
+     */
+    @Test
+    void matchesSentenceTransformersReferenceVectors() throws Exception {
+        List<String> texts =
+                List.of(
+                        "This is an example sentence",
+                        "Each sentence is converted.",
+                        "",
+                        "Café déjà vu — 東京");
+        long[][] ids = {
+            {101, 2023, 2003, 2019, 2742, 6251, 102},
+            {101, 2169, 6251, 2003, 4991, 1012, 102},
+            {101, 102},
+            {101, 7668, 2139, 3900, 24728, 1517, 1879, 1755, 102}
+        };
+        float[][] prefixes = {
+            {0.06765693f, 0.06349593f, 0.04871314f, 0.07930495f, 0.03744806f, 0.00265273f},
+            {0.07853645f, 0.08856265f, -0.00209270f, -0.00717247f, -0.01252624f, 0.01881747f},
+            {-0.11883835f, 0.04829856f, -0.00254805f, -0.01101118f, 0.05195070f, 0.01029179f},
+            {0.05083271f, 0.00967685f, 0.09635572f, -0.00997369f, -0.01987603f, 0.01692343f}
+        };
+        TokenizedBatch batch = runner.tokenize(texts);
+        List<byte[]> payloads = new ArrayList<>();
+        texts.forEach(t -> payloads.add(t.getBytes(StandardCharsets.UTF_8)));
+        List<ItemResult> results = runner.infer(payloads);
+
+        for (int i = 0; i < texts.size(); i++) {
+            assertThat(batch.ids(i)).as("ids of '%s'", texts.get(i)).containsExactly(ids[i]);
+            float[] vector = Vectors.floats(results.get(i).payload());
+            for (int d = 0; d < prefixes[i].length; d++) {
+                assertThat(vector[d])
+                        .as("'%s' [%d]", texts.get(i), d)
+                        .isCloseTo(prefixes[i][d], offset(1e-5f));
+            }
         }
     }
 

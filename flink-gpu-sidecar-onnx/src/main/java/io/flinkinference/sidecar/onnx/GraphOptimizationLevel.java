@@ -2,7 +2,11 @@ package io.flinkinference.sidecar.onnx;
 
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 
-/** The values of {@code sidecar.onnx.graph-optimization-level} and their ONNX Runtime levels. */
+/**
+ * The values of {@code sidecar.onnx.graph-optimization-level} and their ONNX Runtime levels.
+ * Immutable; {@link #fromConfig} throws {@link IllegalArgumentException} listing the accepted
+ * values.
+ */
 public enum GraphOptimizationLevel {
     DISABLED("disabled", OptLevel.NO_OPT),
     BASIC("basic", OptLevel.BASIC_OPT),

@@ -1,6 +1,9 @@
 package io.flinkinference.sidecar.onnx;
 
-/** The payload interpretations of the {@code onnx} backend ({@code sidecar.onnx.mode}). */
+/**
+ * The payload interpretations of the {@code onnx} backend ({@code sidecar.onnx.mode}). Immutable;
+ * {@link #fromConfig} throws {@link IllegalArgumentException} listing the accepted values.
+ */
 public enum OnnxMode {
     /** Payload = one item's input tensor; result = that item's slice of the first output. */
     TENSOR("tensor"),

@@ -11,6 +11,7 @@ import java.util.Set;
 /**
  * The {@code sidecar.onnx.*} options that the {@code onnx} backend reads. Without any of them set,
  * the backend serves the bundled fp32 all-MiniLM-L6-v2 in {@code text-embedding} mode on the CPU.
+ * Constants only; thread-safe. Invalid values make {@link OnnxBackend#open} fail, naming the key.
  */
 public final class OnnxOptions {
 

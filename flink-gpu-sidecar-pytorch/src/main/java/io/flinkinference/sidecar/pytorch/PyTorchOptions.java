@@ -11,7 +11,8 @@ import java.util.Set;
 /**
  * The {@code sidecar.pytorch.*} options of the {@code pytorch} backend. A TorchScript file carries
  * no input signature, so the per-item input dtype and shape are configured; the output's are read
- * from a warm-up run at start-up.
+ * from a warm-up run at start-up. Constants only; thread-safe. A missing or invalid value makes
+ * {@link PyTorchBackend#open} fail, naming the key.
  */
 public final class PyTorchOptions {
 

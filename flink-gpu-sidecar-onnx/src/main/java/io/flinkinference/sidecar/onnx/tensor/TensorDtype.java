@@ -4,7 +4,7 @@ import ai.onnxruntime.OnnxJavaType;
 
 /**
  * The tensor element types that {@code tensor} mode exchanges, with their {@code TensorSpec.dtype}
- * spelling and byte size.
+ * spelling and byte size. Immutable; {@link #of} rejects types that are not fixed-size.
  */
 public enum TensorDtype {
     FLOAT32("float32", OnnxJavaType.FLOAT, 4),

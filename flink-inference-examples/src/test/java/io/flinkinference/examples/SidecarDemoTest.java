@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SidecarDemoTest {
 
     @Test
-    @Timeout(180)
+    @Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void demoRunsAndItsSummaryChecksPass() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
@@ -34,7 +34,7 @@ class SidecarDemoTest {
     }
 
     @Test
-    @Timeout(30)
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void helpListsTheFlags() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         CommandLine cli = new CommandLine(new SidecarDemo());

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** One subtask's connection against a real sidecar, without Flink's runtime around it. */
-@Timeout(60)
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class InferConnectionTest {
 
     /** A {@link ResultFuture} backed by a {@link CompletableFuture}. */

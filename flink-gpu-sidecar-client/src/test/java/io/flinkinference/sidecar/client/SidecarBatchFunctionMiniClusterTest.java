@@ -120,7 +120,7 @@ class SidecarBatchFunctionMiniClusterTest {
     }
 
     @Test
-    @Timeout(120)
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void endToEndEveryRecordCorrectAndCountsAgree() throws Exception {
         long count = 20_000;
         try (TestSidecar sidecar = TestSidecar.start(0, new Configuration())) {
@@ -156,10 +156,14 @@ class SidecarBatchFunctionMiniClusterTest {
     }
 
     @Test
-    @Timeout(120)
-    void orderedWaitKeepsInputOrder() throws Exception {
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void resultsFollowTheInputOrderWhateverOrderTheSidecarAnswersIn() throws Exception {
         long count = 2_000;
-        try (TestSidecar sidecar = TestSidecar.start(0, new Configuration())) {
+        // Small sidecar batches on several workers: answers come back out of request order.
+        Configuration reordering = new Configuration();
+        reordering.setString("sidecar.batch.max-size", "4");
+        reordering.setString("sidecar.backend.workers", "4");
+        try (TestSidecar sidecar = TestSidecar.start(0, reordering)) {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             env.setParallelism(1);
             DataStream<String> results =
@@ -182,7 +186,7 @@ class SidecarBatchFunctionMiniClusterTest {
     }
 
     @Test
-    @Timeout(120)
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void saturatedSidecarRejectsAndTheClientResendsUntilEveryRecordIsDone() throws Exception {
         long count = 5_000;
         Configuration tinyQueue = new Configuration();
@@ -218,7 +222,7 @@ class SidecarBatchFunctionMiniClusterTest {
     }
 
     @Test
-    @Timeout(120)
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void sidecarRestartMidJobEveryRecordExactlyOnce() throws Exception {
         long count = 3_000;
         int port = freePort();
@@ -268,7 +272,7 @@ class SidecarBatchFunctionMiniClusterTest {
     }
 
     @Test
-    @Timeout(120)
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void sidecarDownLongerThanTheBudgetFailsTheJobWithAClearMessage() throws Exception {
         TestSidecar sidecar = TestSidecar.start(0, new Configuration());
         try {
@@ -326,7 +330,7 @@ class SidecarBatchFunctionMiniClusterTest {
     }
 
     @Test
-    @Timeout(150)
+    @Timeout(value = 150, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void jobRestartsFromItsCheckpointWhenTheSidecarIsBack() throws Exception {
         long count = 2_000;
         int port = freePort();
@@ -379,7 +383,7 @@ class SidecarBatchFunctionMiniClusterTest {
     }
 
     @Test
-    @Timeout(60)
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aFailingItemFailsTheJobNamingTheItem() throws Exception {
         try (TestSidecar sidecar = TestSidecar.start(0, new Configuration())) {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -412,7 +416,7 @@ class SidecarBatchFunctionMiniClusterTest {
     }
 
     @Test
-    @Timeout(120)
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void perRecordBaselineWithFlinksAsyncDataStream() throws Exception {
         long count = 2_000;
         try (TestSidecar sidecar = TestSidecar.start(0, new Configuration())) {

@@ -50,7 +50,9 @@ public final class SharedChannels {
                         NettyChannelBuilder.forAddress(address)
                                 .usePlaintext()
                                 .maxInboundMessageSize(64 * 1024 * 1024)
-                                .keepAliveTime(30, TimeUnit.SECONDS)
+                                // No keepalive pings: the sidecar is on loopback (a dead process
+                                // closes the socket), and a gRPC server that does not permit
+                                // frequent pings answers them with GOAWAY too_many_pings.
                                 .build();
                 entry = new Entry(channel);
                 CHANNELS.put(endpoint, entry);

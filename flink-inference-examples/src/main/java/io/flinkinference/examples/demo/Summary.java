@@ -94,6 +94,10 @@ public final class Summary {
                     "            (--rate 0 sends as fast as possible, so latency includes waiting"
                             + " under backpressure; give --rate to measure at a set load)");
         }
+        long[] inOperator = MetricsCollector.histogramSamples("recordLatencyMs");
+        out.printf(
+                "in operator %s  (arrival at the batch operator -> emitted; last %,d sampled)%n",
+                percentiles(inOperator, 1, " ms"), inOperator.length);
         long[] roundTrips = MetricsCollector.histogramSamples("roundTripUs");
         out.printf(
                 "round trip  %s  (one request, client -> sidecar -> client; last %,d sampled)%n",

@@ -50,7 +50,7 @@ class DistributedFaultIT {
     // ------------------------------------------------------------------ 1
 
     @Test
-    @Order(1)
+    @Order(5) // last: the others need no TaskManager restart before them
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void taskManagerKilledMidStream() throws Exception {
         CLUSTER.reset(MOCK);
@@ -100,7 +100,7 @@ class DistributedFaultIT {
     // ------------------------------------------------------------------ 2
 
     @Test
-    @Order(2)
+    @Order(1)
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void sidecarKilledAndRestartedMidStream() throws Exception {
         CLUSTER.reset(MOCK);
@@ -129,25 +129,38 @@ class DistributedFaultIT {
         String state = rest.awaitTerminal(job, JOB_TIMEOUT);
         long restarts = rest.numRestarts(job);
         CommittedOutput result = CommittedOutput.read(out, records);
+        String tmLog = Files.readString(CLUSTER.workDir().resolve("log/taskmanager-0.log"));
+        long broke =
+                count(tmLog, "the Infer stream to " + CLUSTER.sidecars().endpoint(0) + " broke");
+        long back =
+                count(
+                        tmLog,
+                        "the Infer stream to " + CLUSTER.sidecars().endpoint(0) + " works again");
         print(
                 "2 sidecar kill",
-                "verified: job %s, %d restart(s); client reconnects=%.0f resends=%.0f; %s; %.1f s",
+                "verified: job %s, %d restart(s); client on tm-0: stream broke %d time(s), worked"
+                        + " again %d time(s) (metrics: reconnects=%.0f resends=%.0f); %s; %.1f s",
                 state,
                 restarts,
+                broke,
+                back,
                 metric(job, vertex, "reconnects"),
                 metric(job, vertex, "resends"),
                 result,
                 seconds(t0));
+        assertThat(broke).isPositive();
+        assertThat(back).isPositive();
         assertThat(state).isEqualTo("FINISHED");
         assertThat(restarts).isZero();
         assertThat(result.exactlyOnce()).as(result.toString()).isTrue();
         assertThat(result.status(E2eRecords.OK)).isEqualTo(records);
+        assertEachTaskManagerUsedItsOwnSidecar();
     }
 
     // ------------------------------------------------------------------ 3
 
     @Test
-    @Order(3)
+    @Order(2)
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void sidecarStallsPastTheOperatorTimeout() throws Exception {
         Path marker = CLUSTER.workDir().resolve("stall-marker");
@@ -260,7 +273,7 @@ class DistributedFaultIT {
     // ------------------------------------------------------------------ 4
 
     @Test
-    @Order(4)
+    @Order(3)
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void sustainedOverloadBackpressuresButCheckpointsComplete() throws Exception {
         // A sidecar that takes at most 4 items per 30 ms and queues at most 4 (about 130 items/s),
@@ -356,7 +369,7 @@ class DistributedFaultIT {
     // ------------------------------------------------------------------ 5
 
     @Test
-    @Order(5)
+    @Order(4)
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void badInputThroughTheWholePath() throws Exception {
         CLUSTER.reset(MOCK);
@@ -499,6 +512,35 @@ class DistributedFaultIT {
                 CLUSTER.rest()
                         .subtaskMetricSum(
                                 job, vertex, FaultInjectionJob.OPERATOR_NAME + "." + name));
+    }
+
+    /**
+     * Every subtask logs the endpoint it took from its TaskManager's config.yaml; each TaskManager
+     * must name only its own sidecar.
+     */
+    private static void assertEachTaskManagerUsedItsOwnSidecar() throws IOException {
+        java.util.regex.Pattern used =
+                java.util.regex.Pattern.compile("calls the sidecar at (127\\.0\\.0\\.1:\\d+)");
+        List<String> seen = new ArrayList<>();
+        for (int i = 0; i < CLUSTER.flink().taskManagerCount(); i++) {
+            Path log = CLUSTER.workDir().resolve("log/taskmanager-" + i + ".log");
+            java.util.Set<String> endpoints = new java.util.TreeSet<>();
+            java.util.regex.Matcher m = used.matcher(Files.readString(log));
+            while (m.find()) {
+                endpoints.add(m.group(1));
+            }
+            seen.add("tm-" + i + " -> " + endpoints);
+            assertThat(endpoints).containsOnly(CLUSTER.sidecars().endpoint(i));
+        }
+        print("2 sidecar kill", "verified: each TaskManager called only its own sidecar: %s", seen);
+    }
+
+    private static long count(String text, String part) {
+        long n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
     }
 
     private static int failedCheckpoints(String job) throws IOException {

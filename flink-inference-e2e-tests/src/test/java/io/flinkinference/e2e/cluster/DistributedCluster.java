@@ -174,12 +174,29 @@ public final class DistributedCluster implements BeforeAllCallback, AfterAllCall
             rest().cancel(job);
             rest().awaitTerminal(job, Duration.ofSeconds(60));
         }
+        List<Integer> restarted = new ArrayList<>();
         for (int i = 0; i < flink.taskManagerCount(); i++) {
             if (!flink.taskManager(i).isAlive()) {
                 flink.startTaskManager(i);
+                restarted.add(i);
             }
         }
         flink.awaitTaskManagers(flink.taskManagerCount(), Duration.ofMinutes(1));
+        for (int i : restarted) {
+            // The tests read metrics through the REST API: wait until the JobManager fetches the
+            // restarted TaskManager's metrics too.
+            String id = FlinkProcessCluster.resourceId(i);
+            Deadline.of(Duration.ofMinutes(1))
+                    .await(
+                            "metrics of the restarted " + id + " in the REST API",
+                            () ->
+                                    rest().get(
+                                                            "/taskmanagers/"
+                                                                    + id
+                                                                    + "/metrics?get=Status.JVM.CPU.Load")
+                                                    .size()
+                                            > 0);
+        }
         sidecars.restartAll(options, Duration.ofMinutes(1));
     }
 

@@ -5,6 +5,9 @@ FI_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 fi_log() { printf '%s\n' "$*" >&2; }
 
+# Maven for the scripts: no colour codes, and its output on stderr so that stdout stays the program's.
+fi_mvn() { mvn -B -q -Dstyle.color=never "$@" >&2; }
+
 # fi_build_if_missing MODULE...: installs MODULE (and what it needs) unless its jar and classpath exist.
 fi_build_if_missing() {
     local missing=()
@@ -18,10 +21,10 @@ fi_build_if_missing() {
     local list
     list=$(IFS=,; echo "${missing[*]}")
     fi_log "building $list (first run only; this takes a few minutes) ..."
-    (cd "$FI_ROOT" && mvn -B -q install -DskipTests -Dspotless.check.skip=true -pl "$list" -am) \
+    (cd "$FI_ROOT" && fi_mvn install -DskipTests -Dspotless.check.skip=true -pl "$list" -am) \
         || { fi_log "build failed: run 'mvn -B install -DskipTests -pl $list -am' to see why"; return 1; }
     for module in "${missing[@]}"; do
-        (cd "$FI_ROOT/$module" && mvn -B -q dependency:build-classpath -Dmdep.includeScope=runtime \
+        (cd "$FI_ROOT/$module" && fi_mvn dependency:build-classpath -Dmdep.includeScope=runtime \
             -Dmdep.outputFile=target/classpath.txt) \
             || { fi_log "could not resolve the classpath of $module"; return 1; }
     done

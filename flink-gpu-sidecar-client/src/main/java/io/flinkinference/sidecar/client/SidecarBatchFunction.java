@@ -13,6 +13,7 @@ import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.api.java.typeutils.TypeExtractor;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 
@@ -89,6 +90,7 @@ public class SidecarBatchFunction<IN, OUT> extends RichAsyncBatchFunction<IN, OU
 
     private transient InferConnection connection;
     private transient Map<List<IN>, BatchCall<IN, OUT>> active;
+    private transient RequestSize requestSize;
 
     protected SidecarBatchFunction(
             SidecarClientConfig config,
@@ -149,6 +151,7 @@ public class SidecarBatchFunction<IN, OUT> extends RichAsyncBatchFunction<IN, OU
                         + " -> "
                         + config.endpoint;
         connection = new InferConnection(config, metrics, name);
+        requestSize = new RequestSize(config);
         active = Collections.synchronizedMap(new IdentityHashMap<>());
     }
 
@@ -161,6 +164,22 @@ public class SidecarBatchFunction<IN, OUT> extends RichAsyncBatchFunction<IN, OU
                 byte[] payload = codec.encode(inputs.get(i));
                 if (payload == null) {
                     throw new NullPointerException("the codec returned null");
+                }
+                long requestBytes = requestSize.of(payload);
+                if (requestBytes > config.maxRequestBytes) {
+                    resultFuture.completeExceptionally(
+                            new SidecarClientException(
+                                    "Item "
+                                            + i
+                                            + " of a batch of "
+                                            + inputs.size()
+                                            + " encodes to a request of "
+                                            + requestBytes
+                                            + " bytes, over sidecar.client.max-request-size ("
+                                            + config.maxRequestBytes
+                                            + " bytes); it was not sent, since the sidecar would "
+                                            + "close the stream it arrived on."));
+                    return;
                 }
                 payloads.add(payload);
             } catch (Exception e) {
@@ -321,6 +340,12 @@ public class SidecarBatchFunction<IN, OUT> extends RichAsyncBatchFunction<IN, OU
             return this;
         }
 
+        /** The largest request the client sends; at most the sidecar's max message size. */
+        public Builder<IN, OUT> maxRequestSize(MemorySize max) {
+            settings.set(SidecarClientOptions.MAX_REQUEST_SIZE, max);
+            return this;
+        }
+
         /** The output type, for codecs whose class does not name it (lambdas, generic codecs). */
         public Builder<IN, OUT> returns(TypeInformation<OUT> type) {
             this.producedType = Objects.requireNonNull(type, "type");
@@ -347,6 +372,7 @@ public class SidecarBatchFunction<IN, OUT> extends RichAsyncBatchFunction<IN, OU
                         SidecarClientOptions.RECONNECT_MAX_BACKOFF,
                         SidecarClientOptions.RECONNECT_MAX_DURATION,
                         SidecarClientOptions.MAX_IN_FLIGHT_REQUESTS,
-                        SidecarClientOptions.MAX_QUEUED_REQUESTS);
+                        SidecarClientOptions.MAX_QUEUED_REQUESTS,
+                        SidecarClientOptions.MAX_REQUEST_SIZE);
     }
 }

@@ -36,6 +36,7 @@ public final class SidecarClientConfig implements Serializable {
     final Duration reconnectMaxDuration;
     final int maxInFlightRequests;
     final int maxQueuedRequests;
+    final long maxRequestBytes;
 
     SidecarClientConfig(ReadableConfig c) {
         this.endpoint = c.get(SidecarClientOptions.ENDPOINT);
@@ -49,6 +50,7 @@ public final class SidecarClientConfig implements Serializable {
         this.reconnectMaxDuration = c.get(SidecarClientOptions.RECONNECT_MAX_DURATION);
         this.maxInFlightRequests = c.get(SidecarClientOptions.MAX_IN_FLIGHT_REQUESTS);
         this.maxQueuedRequests = c.get(SidecarClientOptions.MAX_QUEUED_REQUESTS);
+        this.maxRequestBytes = c.get(SidecarClientOptions.MAX_REQUEST_SIZE).getBytes();
         validate();
     }
 
@@ -66,6 +68,7 @@ public final class SidecarClientConfig implements Serializable {
         positive(reconnectMaxDuration, "reconnectMaxDuration");
         check(maxInFlightRequests >= 1, "maxInFlightRequests must be at least 1");
         check(maxQueuedRequests >= 0, "maxQueuedRequests must not be negative");
+        check(maxRequestBytes >= 1, "maxRequestSize must be positive, got " + maxRequestBytes);
     }
 
     private static void positive(Duration d, String name) {
@@ -116,6 +119,11 @@ public final class SidecarClientConfig implements Serializable {
 
     public int maxInFlightRequests() {
         return maxInFlightRequests;
+    }
+
+    /** The largest InferRequest, in bytes, the client will send. */
+    public long maxRequestBytes() {
+        return maxRequestBytes;
     }
 
     public int maxQueuedRequests() {

@@ -2,6 +2,7 @@ package io.flinkinference.sidecar.client;
 
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.MemorySize;
 
 import java.time.Duration;
 
@@ -116,6 +117,17 @@ public final class SidecarClientOptions {
                                     + "that does not fit fails at once; keep the operator's "
                                     + "maxInFlightBatches x maxBatchSize below "
                                     + "max-in-flight-requests + max-queued-requests.");
+
+    public static final ConfigOption<MemorySize> MAX_REQUEST_SIZE =
+            ConfigOptions.key("sidecar.client.max-request-size")
+                    .memoryType()
+                    .defaultValue(MemorySize.ofMebiBytes(4))
+                    .withDescription(
+                            "The largest InferRequest message the client sends; keep it at most "
+                                    + "the sidecar's sidecar.rpc.max-message-size. A larger item "
+                                    + "fails its batch at once, naming the item, instead of "
+                                    + "being sent: the sidecar would have to close the whole "
+                                    + "stream, failing the other items on it too.");
 
     private SidecarClientOptions() {}
 }

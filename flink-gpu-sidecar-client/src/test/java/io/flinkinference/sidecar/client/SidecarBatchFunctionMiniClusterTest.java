@@ -416,6 +416,42 @@ class SidecarBatchFunctionMiniClusterTest {
     }
 
     @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void anItemOverTheRequestSizeLimitFailsItsBatchWithoutBeingSent() throws Exception {
+        try (TestSidecar sidecar = TestSidecar.start(0, new Configuration())) {
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            env.setParallelism(1);
+            Configuration noRestart = new Configuration();
+            noRestart.setString("restart-strategy.type", "none");
+            env.configure(noRestart);
+            String oversized = "x".repeat(2048);
+            AsyncBatchDataStream.unorderedWait(
+                            records(env, 100, 0, i -> i == 50 ? oversized : "record-" + i),
+                            client(sidecar)
+                                    .maxRequestSize(
+                                            org.apache.flink.configuration.MemorySize.parse("1kb"))
+                                    .build(),
+                            AsyncBatchOptions.builder().maxBatchSize(1).build())
+                    .sinkTo(new DiscardingSink<>());
+
+            Throwable error = null;
+            try {
+                env.execute("oversized-item");
+            } catch (Exception e) {
+                error = e;
+            }
+            assertThat(error).as("the job must fail").isNotNull();
+            Optional<Throwable> item =
+                    ExceptionUtils.findThrowableWithMessage(error, "max-request-size");
+            assertThat(item).as(ExceptionUtils.stringifyException(error)).isPresent();
+            assertThat(item.get().getMessage())
+                    .containsPattern("Item 0 of a batch of 1 encodes to a request of \\d+ bytes");
+            // The item never reached the sidecar, so nothing broke its stream.
+            assertThat(sidecar.requestsReceived()).isLessThanOrEqualTo(50);
+        }
+    }
+
+    @Test
     @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void perRecordBaselineWithFlinksAsyncDataStream() throws Exception {
         long count = 2_000;

@@ -455,13 +455,10 @@ class DistributedFaultIT {
         assertThat(badState).isEqualTo("FINISHED");
         assertThat(rest.numRestarts(badJob)).isZero();
         assertThat(b.exactlyOnce()).as(b.toString()).isTrue();
-        // An oversized request ends its whole stream (gRPC RESOURCE_EXHAUSTED, docs/sidecar.md);
-        // the client resends what was in flight on it, the oversized request breaks the stream
-        // again, and once the reconnect budget is spent every item still waiting on that stream
-        // fails with SidecarUnavailableException naming RESOURCE_EXHAUSTED. Items that shared the
-        // stream with an oversized one at that moment are collateral of the same error. (Should
-        // the client learn to refuse oversized payloads before sending, they stay ERROR lines
-        // and the collateral goes away.)
+        // An oversized request would end its whole stream (gRPC RESOURCE_EXHAUSTED,
+        // docs/sidecar.md), failing every item on it. The client refuses such an item before
+        // sending it (sidecar.client.max-request-size), so it is an ERROR line of its own and no
+        // other record fails with the stream.
         String streamEnded = "SidecarUnavailableException(RESOURCE_EXHAUSTED)";
         long collateral = 0;
         for (long i = 0; i < records; i++) {
@@ -489,6 +486,7 @@ class DistributedFaultIT {
                 "verified: no TIMEOUT fallback needed (never a hang); %d other records failed"
                         + " with the oversized ones' stream",
                 collateral);
+        assertThat(collateral).as("records failed with an oversized item's stream").isZero();
         assertThat(b.status(E2eRecords.TIMEOUT)).isZero();
         assertThat(goodState).isEqualTo("FINISHED");
         assertThat(g.exactlyOnce()).as(g.toString()).isTrue();

@@ -8,7 +8,8 @@ import java.io.Serializable;
  *
  * <p>The payload encoding is defined by the sidecar's backend and described by its {@code
  * ModelInfo} (for example {@code float32}, little-endian, row-major). Ready-made codecs: {@link
- * #float32()}, {@link #bytes()} and {@link #utf8()}.
+ * #float32()}, {@link #bytes()}, {@link #utf8()} and {@link #utf8ToFloat32()} (text in, embedding
+ * out).
  *
  * <p>Thread-safety: a codec instance is shipped with the job (it must be {@link Serializable}) and
  * may be called from several threads at once (the task thread encodes, the client's I/O thread
@@ -17,7 +18,8 @@ import java.io.Serializable;
  * <p>Failure semantics: an exception from {@link #encode} or {@link #decode} fails the batch the
  * record belongs to, naming the item's index in the batch.
  *
- * <p>Example: a codec that sends a sentence and returns the sentence with its embedding.
+ * <p>Example: a codec that sends a sentence and returns the sentence with its embedding (for the
+ * embedding alone, use {@link #utf8ToFloat32()}).
  *
  * <pre>{@code
  * TensorCodec<String, Embedded> codec = new TensorCodec<>() {
@@ -59,5 +61,13 @@ public interface TensorCodec<IN, OUT> extends Serializable {
     /** {@link String} as UTF-8 text in and out. */
     static Utf8Codec utf8() {
         return Utf8Codec.INSTANCE;
+    }
+
+    /**
+     * {@link String} as UTF-8 in, {@code float[]} as little-endian float32 out: text in, embedding
+     * out, for a {@code text-embedding} backend such as {@code sidecar.backend=onnx}.
+     */
+    static TextEmbeddingCodec utf8ToFloat32() {
+        return TextEmbeddingCodec.INSTANCE;
     }
 }

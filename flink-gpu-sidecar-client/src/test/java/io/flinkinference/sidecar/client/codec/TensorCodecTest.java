@@ -61,10 +61,39 @@ class TensorCodecTest {
     void codecsSurviveJavaSerialization() throws Exception {
         for (TensorCodec<?, ?> codec :
                 new TensorCodec<?, ?>[] {
-                    TensorCodec.float32(), TensorCodec.bytes(), TensorCodec.utf8()
+                    TensorCodec.float32(),
+                    TensorCodec.bytes(),
+                    TensorCodec.utf8(),
+                    TensorCodec.utf8ToFloat32()
                 }) {
             TensorCodec<?, ?> copy = InstantiationUtil.clone(codec, getClass().getClassLoader());
             assertThat(copy).isSameAs(codec);
         }
+    }
+
+    @Test
+    void utf8ToFloat32SendsUtf8AndDecodesLittleEndianFloats() throws Exception {
+        String text = "Grüße, 世界";
+        assertThat(TensorCodec.utf8ToFloat32().encode(text))
+                .containsExactly(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        float[] embedding = {0.6f, -0.8f, 0f};
+        ByteBuffer answer = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
+        answer.putFloat(0.6f).putFloat(-0.8f).putFloat(0f);
+        assertThat(TensorCodec.utf8ToFloat32().decode(text, answer.array()))
+                .containsExactly(embedding);
+        // the same bytes as the float32 codec writes
+        assertThat(
+                        TensorCodec.utf8ToFloat32()
+                                .decode(text, TensorCodec.float32().encode(embedding)))
+                .containsExactly(embedding);
+    }
+
+    @Test
+    void utf8ToFloat32RejectsATruncatedAnswer() {
+        assertThatThrownBy(() -> TensorCodec.utf8ToFloat32().decode("x", new byte[5]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("multiple of 4")
+                .hasMessageContaining("5");
     }
 }

@@ -9,6 +9,7 @@ import io.flinkinference.examples.demo.MockVectorWorkload;
 import io.flinkinference.examples.demo.SidecarHandle;
 import io.flinkinference.examples.demo.SidecarHandle.SidecarCounter;
 import io.flinkinference.examples.demo.Summary;
+import io.flinkinference.examples.demo.TextEmbeddingWorkload;
 import io.flinkinference.examples.demo.Workload;
 
 import org.apache.flink.api.common.JobExecutionResult;
@@ -29,27 +30,60 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * {@code bin/demo}: a Flink job on an embedded MiniCluster that sends generated vectors through the
- * batch operator and the sidecar client to a sidecar (embedded with the mock backend, or external),
- * shows a progress line, and prints a checked summary. Exit code 0 only if every check of the
- * summary passed.
+ * {@code bin/demo}: a Flink job on an embedded MiniCluster that sends generated records through the
+ * batch operator and the sidecar client to a sidecar (embedded, or external), shows a progress
+ * line, and prints a checked summary. By default ({@code --backend onnx}) the records are sentences
+ * and the sidecar runs all-MiniLM-L6-v2 on ONNX Runtime; the sink finds the nearest sentences to a
+ * few queries. {@code --backend mock} sends float32 vectors to the identity mock backend. Exit code
+ * 0 only if every check of the summary passed.
  */
 @Command(
         name = "demo",
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Runs a Flink job (embedded MiniCluster) that batches generated float32 vectors and "
-                    + "sends them to an inference sidecar, then prints throughput, batch sizes, "
-                    + "latency percentiles and the client's and the sidecar's counters side by "
-                    + "side. Every answer is checked (the mock backend is identity)."
+            "Runs a Flink job (embedded MiniCluster) that batches generated records and sends them"
+                    + " to an inference sidecar, then prints throughput, batch sizes, latency"
+                    + " percentiles and the client's and the sidecar's counters side by side."
+                    + " Every answer is checked.",
+            "",
+            "--backend onnx (default): sentences from a bundled corpus (six topics) are embedded"
+                    + " by all-MiniLM-L6-v2 (ONNX Runtime, CPU) in an embedded sidecar; the sink"
+                    + " finds each of six fixed query sentences' nearest sentences by cosine and"
+                    + " checks that they are from the query's topic.",
+            "--backend mock: float32 vectors to the mock backend (identity).",
+            ""
         })
 public final class SidecarDemo implements Callable<Integer> {
 
+    /** What the demo sends to, and what it checks. */
+    enum Backend {
+        onnx,
+        mock
+    }
+
+    static final long ONNX_DEFAULT_RECORDS = 2_000;
+    static final long MOCK_DEFAULT_RECORDS = 200_000;
+
+    @Option(
+            names = "--backend",
+            defaultValue = "onnx",
+            description =
+                    "onnx: sentences -> all-MiniLM-L6-v2 embeddings, nearest sentences to fixed"
+                            + " queries; mock: float32 vectors -> identity mock backend"
+                            + " (default: ${DEFAULT-VALUE}).")
+    Backend backend;
+
     @Option(
             names = "--records",
-            defaultValue = "200000",
-            description = "Records to send (default: ${DEFAULT-VALUE}).")
+            description =
+                    "Records to send (default: "
+                            + ONNX_DEFAULT_RECORDS
+                            + " with onnx, about 10 s of MiniLM on 2 CPU cores; "
+                            + MOCK_DEFAULT_RECORDS
+                            + " with mock). With onnx the first 6 records are the queries.")
+    Long recordsOption;
+
     long records;
 
     @Option(
@@ -81,13 +115,15 @@ public final class SidecarDemo implements Callable<Integer> {
             names = "--sidecar",
             paramLabel = "host:port",
             description =
-                    "Use the sidecar at host:port (it must serve the mock backend) instead of starting an embedded one.")
+                    "Use the sidecar at host:port instead of starting an embedded one. It must serve what"
+                            + " --backend names: bin/sidecar -Dsidecar.backend=onnx (the default"
+                            + " model) or bin/sidecar (mock). Its counters are then not shown.")
     String sidecar;
 
     @Option(
             names = "--dimension",
             defaultValue = "64",
-            description = "float32 elements per vector (default: ${DEFAULT-VALUE}).")
+            description = "mock: float32 elements per vector (default: ${DEFAULT-VALUE}).")
     int dimension;
 
     @Option(
@@ -108,7 +144,8 @@ public final class SidecarDemo implements Callable<Integer> {
             names = "--sidecar-batch-size",
             defaultValue = "64",
             description =
-                    "Embedded sidecar: largest batch it hands the backend (default: ${DEFAULT-VALUE}).")
+                    "Embedded sidecar (both backends): largest batch it hands the backend (default:"
+                            + " ${DEFAULT-VALUE}).")
     int sidecarBatchSize;
 
     private final PrintStream out;
@@ -128,6 +165,17 @@ public final class SidecarDemo implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        records =
+                recordsOption != null
+                        ? recordsOption
+                        : backend == Backend.onnx ? ONNX_DEFAULT_RECORDS : MOCK_DEFAULT_RECORDS;
+        if (backend == Backend.onnx && records <= TextEmbeddingWorkload.queryCount()) {
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this),
+                    "--backend onnx needs more than "
+                            + TextEmbeddingWorkload.queryCount()
+                            + " --records (the first ones are the queries)");
+        }
         if (records < 1 || batchSize < 1 || inFlight < 1 || parallelism < 1 || dimension < 1) {
             throw new CommandLine.ParameterException(
                     new CommandLine(this),
@@ -147,6 +195,7 @@ public final class SidecarDemo implements Callable<Integer> {
                     handle.description());
             DemoStats.reset();
             MetricsCollector.reset();
+            workload.start(records);
             StreamExecutionEnvironment env = DemoJob.localEnvironment(parallelism);
             DemoJob.build(env, handle.endpoint(), workload, records, rate, batchSize, inFlight);
 
@@ -161,7 +210,7 @@ public final class SidecarDemo implements Callable<Integer> {
                     new Summary(
                             records,
                             rate,
-                            workload.correctness(),
+                            workload,
                             Duration.ofNanos(elapsedNanos),
                             handle,
                             failure);
@@ -170,15 +219,20 @@ public final class SidecarDemo implements Callable<Integer> {
         }
     }
 
-    /** What to send and how to check it; the place a --backend choice would pick another. */
+    /** What to send and how to check it. */
     private Workload<?> workload() {
-        return new MockVectorWorkload(dimension);
+        return backend == Backend.onnx
+                ? new TextEmbeddingWorkload(TextEmbeddingWorkload.MINILM_DIMENSION)
+                : new MockVectorWorkload(dimension);
     }
 
-    /** The sidecar to talk to; the place a --backend choice would start another backend. */
+    /** The sidecar to talk to. */
     private SidecarHandle startSidecar() throws Exception {
         if (sidecar != null) {
             return new ExternalSidecar(sidecar);
+        }
+        if (backend == Backend.onnx) {
+            return EmbeddedSidecar.startOnnx(sidecarBatchSize);
         }
         return EmbeddedSidecar.startMock(
                 TimeUtils.parseDuration(mockLatency),

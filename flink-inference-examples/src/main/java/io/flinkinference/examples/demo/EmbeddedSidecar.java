@@ -8,7 +8,10 @@ import org.apache.flink.configuration.Configuration;
 import java.time.Duration;
 import java.util.OptionalLong;
 
-/** A sidecar with the mock backend, started in this JVM on an ephemeral loopback port. */
+/**
+ * A sidecar started in this JVM on an ephemeral loopback port, with the mock backend or the ONNX
+ * backend's bundled all-MiniLM-L6-v2.
+ */
 public final class EmbeddedSidecar implements SidecarHandle {
 
     private final SidecarServer server;
@@ -37,6 +40,27 @@ public final class EmbeddedSidecar implements SidecarHandle {
                         + " + "
                         + micros(perItem)
                         + "/item per backend call, sidecar batches of up to "
+                        + maxBatchSize);
+    }
+
+    /**
+     * Starts a sidecar with the ONNX backend and no other backend option: the bundled fp32
+     * all-MiniLM-L6-v2 in text-embedding mode on the CPU (UTF-8 text in, 384 float32 out).
+     */
+    public static EmbeddedSidecar startOnnx(int maxBatchSize) throws Exception {
+        Configuration config = new Configuration();
+        config.setString("sidecar.rpc.endpoint", "127.0.0.1:0");
+        config.setString("sidecar.backend", "onnx");
+        config.setString("sidecar.batch.max-size", Integer.toString(maxBatchSize));
+        // A real model on a few CPU cores answers a few hundred sentences a second, so with the
+        // default in-flight limits a request may queue for seconds: do not let it expire at 5 s.
+        config.setString("sidecar.queue.max-wait", "60 s");
+        config.setString("sidecar.shutdown.grace-period", "2 s");
+        SidecarServer server = SidecarServer.start(config);
+        return new EmbeddedSidecar(
+                server,
+                "embedded, onnx backend (all-MiniLM-L6-v2 fp32, text-embedding, CPU),"
+                        + " sidecar batches of up to "
                         + maxBatchSize);
     }
 

@@ -4,7 +4,7 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 
-/** Records every result into {@link DemoStats}. */
+/** Records every result into {@link DemoStats}, and hands embeddings to {@link NearestQueries}. */
 public final class StatsSink implements Sink<DemoResult> {
 
     private static final long serialVersionUID = 1L;
@@ -15,6 +15,7 @@ public final class StatsSink implements Sink<DemoResult> {
             @Override
             public void write(DemoResult element, Context context) {
                 DemoStats.record(element);
+                NearestQueries.offer(element);
             }
 
             @Override

@@ -28,18 +28,18 @@ public final class Summary {
     private boolean allPassed = true;
 
     private final double rate;
-    private final String correctness;
+    private final Workload<?> workload;
 
     public Summary(
             long records,
             double rate,
-            String correctness,
+            Workload<?> workload,
             Duration elapsed,
             SidecarHandle sidecar,
             Throwable failure) {
         this.records = records;
         this.rate = rate;
-        this.correctness = correctness;
+        this.workload = workload;
         this.elapsed = elapsed;
         this.sidecar = sidecar;
         this.failure = failure;
@@ -128,6 +128,10 @@ public final class Summary {
         row(out, "reconnects", MetricsCollector.sum("reconnects"), null);
         row(out, "batches (operator / sidecar)", batches, SidecarCounter.BATCHES_EXECUTED);
 
+        List<Runnable> workloadChecks = new ArrayList<>();
+        workload.report(
+                out, records, (passed, what) -> workloadChecks.add(() -> check(passed, what)));
+
         out.println();
         out.println("checks");
         check(failure == null, "the job finished without failing");
@@ -138,7 +142,7 @@ public final class Summary {
                         results, distinct, records));
         check(
                 correct == results && results > 0,
-                String.format("%s (%,d of %,d)", correctness, correct, results));
+                String.format("%s (%,d of %,d)", workload.correctness(), correct, results));
         check(
                 ok == records,
                 String.format("client responsesOk == records sent (%,d == %,d)", ok, records));
@@ -154,6 +158,7 @@ public final class Summary {
                 "client responsesError_RESOURCE_EXHAUSTED == sidecar requestsRejected",
                 exhausted,
                 SidecarCounter.REQUESTS_REJECTED);
+        workloadChecks.forEach(Runnable::run);
         checks.forEach(out::println);
         out.println(allPassed ? "all checks passed" : "SOME CHECKS FAILED");
     }

@@ -5,6 +5,8 @@ import io.flinkinference.sidecar.client.codec.TensorCodec;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
 
+import java.io.PrintStream;
+
 /**
  * What the demo sends and how it checks the answers: the generated records, their type, and a codec
  * that turns each answer into a checked {@link DemoResult}. One per kind of backend (the mock
@@ -28,4 +30,19 @@ public interface Workload<T> {
 
     /** What a {@link DemoResult#correct} answer means, for the summary's check line. */
     String correctness();
+
+    /** Called once before the job starts, to reset what {@link #report} prints. */
+    default void start(long records) {}
+
+    /**
+     * Prints what the workload's downstream step found (the text-embedding workload: the nearest
+     * sentences of each query) and adds its checks. Nothing by default.
+     */
+    default void report(PrintStream out, long records, Checks checks) {}
+
+    /** Where {@link #report} adds its checks to the summary's. */
+    @FunctionalInterface
+    interface Checks {
+        void check(boolean passed, String what);
+    }
 }

@@ -76,6 +76,7 @@ public final class SidecarDemo implements Callable<Integer> {
 
     @Option(
             names = "--records",
+            paramLabel = "<records>",
             description =
                     "Records to send (default: "
                             + ONNX_DEFAULT_RECORDS
@@ -85,6 +86,8 @@ public final class SidecarDemo implements Callable<Integer> {
     Long recordsOption;
 
     long records;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Option(
             names = "--rate",
@@ -171,14 +174,14 @@ public final class SidecarDemo implements Callable<Integer> {
                         : backend == Backend.onnx ? ONNX_DEFAULT_RECORDS : MOCK_DEFAULT_RECORDS;
         if (backend == Backend.onnx && records <= TextEmbeddingWorkload.queryCount()) {
             throw new CommandLine.ParameterException(
-                    new CommandLine(this),
+                    spec.commandLine(),
                     "--backend onnx needs more than "
                             + TextEmbeddingWorkload.queryCount()
                             + " --records (the first ones are the queries)");
         }
         if (records < 1 || batchSize < 1 || inFlight < 1 || parallelism < 1 || dimension < 1) {
             throw new CommandLine.ParameterException(
-                    new CommandLine(this),
+                    spec.commandLine(),
                     "--records, --batch-size, --in-flight, --parallelism and --dimension must "
                             + "be at least 1");
         }

@@ -32,6 +32,7 @@ public final class BenchCli implements Callable<Integer> {
     @Parameters(
             arity = "0..1",
             paramLabel = "SCENARIO",
+            completionCandidates = Scenarios.Names.class,
             description = "One scenario to run (default: all): ${COMPLETION-CANDIDATES}")
     private String scenario;
 

@@ -92,8 +92,7 @@ public final class MarkdownReport {
                 md.append(")\n");
             }
         }
-        md.append("\n## Analysis\n\n").append(ANALYSIS_BEGIN).append('\n');
-        md.append(analysis).append(ANALYSIS_END).append('\n');
+        md.append("\n## Analysis\n\n").append(analysisSection(analysis));
         Files.writeString(file, md);
     }
 
@@ -101,7 +100,13 @@ public final class MarkdownReport {
         return "| " + String.join(" | ", cells) + " |\n";
     }
 
-    private static String previousAnalysis(Path file) throws IOException {
+    /** The hand-written section between its markers, for a report's end. */
+    public static String analysisSection(String analysis) {
+        return ANALYSIS_BEGIN + "\n" + analysis + ANALYSIS_END + "\n";
+    }
+
+    /** The hand-written analysis of {@code file}'s previous version, or a placeholder. */
+    public static String previousAnalysis(Path file) throws IOException {
         if (!Files.exists(file)) {
             return "(No analysis written yet.)\n";
         }

@@ -3,6 +3,7 @@ package io.flinkinference.benchmarks.soak;
 import io.flinkinference.benchmarks.harness.Charts;
 import io.flinkinference.benchmarks.harness.Format;
 import io.flinkinference.benchmarks.harness.MachineFacts;
+import io.flinkinference.benchmarks.harness.MarkdownReport;
 import io.flinkinference.benchmarks.sidecar.InferLoad;
 
 import org.knowm.xchart.XYChart;
@@ -77,6 +78,7 @@ public final class SoakReport {
             throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
+        String analysis = MarkdownReport.previousAnalysis(file);
         String png = file.getFileName().toString().replaceFirst("\\.md$", "") + ".png";
         Charts.save(chart(r), dir.resolve(png));
         SoakSettings s = r.settings();
@@ -122,7 +124,10 @@ public final class SoakReport {
                 .append(s.warmup().toSeconds())
                 .append(" s warm-up, the least-squares growth of each quantity over the rest of")
                 .append(" the run is under 2% of its fitted starting value, every request got")
-                .append(" exactly one answer, and the sidecar's counters equal the client's.\n\n");
+                .append(" exactly one answer, and the sidecar's counters equal the client's.")
+                .append(" Shorter runs scale the warm-up and the sampling period down (a quarter")
+                .append(" of the run warms up, at least 20 samples are fitted); the 2-minute")
+                .append(" variant runs in `mvn verify` as `SoakShortTest`.\n\n");
         md.append("## Reproduce\n\n```\n").append(command).append("\n```\n\n");
         md.append("## Machine\n\n").append(machine.markdown());
         if (!note.isBlank()) {
@@ -131,6 +136,7 @@ public final class SoakReport {
         md.append("\n## Result: ").append(r.passed() ? "PASSED" : "FAILED").append("\n\n");
         md.append("```\n").append(verdict(r)).append("```\n\n");
         md.append("![soak samples](").append(png).append(")\n\n");
+        md.append("## Analysis\n\n").append(MarkdownReport.analysisSection(analysis)).append('\n');
         md.append("## Samples\n\n| t (s) | ");
         md.append(String.join(" | ", ProcessSample.METRICS))
                 .append(" |\n|---|---|---|---|---|---|\n");

@@ -71,6 +71,7 @@ final class InferStream implements StreamObserver<InferRequest>, ResponseSink {
         call.disableAutoRequest();
         call.setOnReadyHandler(this::drain);
         call.setOnCancelHandler(this::cancel);
+        call.setOnCloseHandler(() -> service.streamEnded(this));
         call.request(1);
     }
 
@@ -155,8 +156,9 @@ final class InferStream implements StreamObserver<InferRequest>, ResponseSink {
             }
             if ((halfClosed || finishing) && inFlight.isEmpty() && outbound.isEmpty()) {
                 closed = true;
+                // The stream counts as ended in the close handler, once the trailers are sent: a
+                // shutdown that cancels the calls still open must not cut off this OK status.
                 call.onCompleted();
-                service.streamEnded(this);
                 return;
             }
             if (needsRequest && !halfClosed && outbound.size() < maxBuffered) {

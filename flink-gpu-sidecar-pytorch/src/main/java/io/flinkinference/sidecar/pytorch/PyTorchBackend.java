@@ -16,7 +16,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
-import com.google.rpc.Code;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -162,17 +161,8 @@ public final class PyTorchBackend implements InferenceBackend {
             byte[] payload = payloads.get(i);
             if (payload.length != itemBytes) {
                 results[i] =
-                        ItemResult.error(
-                                Code.INVALID_ARGUMENT,
-                                "payload has "
-                                        + payload.length
-                                        + " bytes, expected "
-                                        + itemBytes
-                                        + " bytes (one "
-                                        + inputDtype.specName
-                                        + " item of shape "
-                                        + Arrays.toString(itemShape)
-                                        + ", row-major little-endian)");
+                        ItemResult.wrongPayloadSize(
+                                payload.length, itemBytes, inputDtype.specName, itemShape);
             } else {
                 valid.add(i);
                 items.add(payload);

@@ -2,6 +2,7 @@ package io.flinkinference.sidecar.backend;
 
 import com.google.rpc.Code;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -31,6 +32,26 @@ public final class ItemResult {
             throw new IllegalArgumentException("an error result needs a non-OK code, got " + code);
         }
         return new ItemResult(null, code, Objects.requireNonNull(message, "message"));
+    }
+
+    /**
+     * {@code INVALID_ARGUMENT} for a fixed-shape tensor payload of the wrong length, naming both
+     * sizes and the encoding expected, e.g. "payload has 23 bytes, expected 24 bytes (one float32
+     * item of shape [2, 3], row-major little-endian)".
+     */
+    public static ItemResult wrongPayloadSize(
+            int actualBytes, int expectedBytes, String dtype, long[] itemShape) {
+        return error(
+                Code.INVALID_ARGUMENT,
+                "payload has "
+                        + actualBytes
+                        + " bytes, expected "
+                        + expectedBytes
+                        + " bytes (one "
+                        + dtype
+                        + " item of shape "
+                        + Arrays.toString(itemShape)
+                        + ", row-major little-endian)");
     }
 
     public boolean isOk() {

@@ -12,7 +12,6 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import com.google.rpc.Code;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -110,17 +109,8 @@ public final class TensorRunner implements ModeRunner {
             byte[] payload = payloads.get(i);
             if (payload.length != itemBytes) {
                 results[i] =
-                        ItemResult.error(
-                                Code.INVALID_ARGUMENT,
-                                "payload has "
-                                        + payload.length
-                                        + " bytes, expected "
-                                        + itemBytes
-                                        + " bytes (one "
-                                        + inputDtype.specName()
-                                        + " item of shape "
-                                        + Arrays.toString(itemShape)
-                                        + ", row-major little-endian)");
+                        ItemResult.wrongPayloadSize(
+                                payload.length, itemBytes, inputDtype.specName(), itemShape);
             } else {
                 valid.add(i);
             }

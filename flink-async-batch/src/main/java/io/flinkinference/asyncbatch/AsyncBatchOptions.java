@@ -37,6 +37,7 @@ public final class AsyncBatchOptions implements Serializable {
     private final int maxInFlightBatches;
     @Nullable private final Duration timeout;
     private final AsyncBatchRetryStrategy<?> retryStrategy;
+    private final int recordLatencySampleInterval;
 
     private AsyncBatchOptions(Builder builder) {
         this.maxBatchSize = builder.maxBatchSize;
@@ -44,6 +45,7 @@ public final class AsyncBatchOptions implements Serializable {
         this.maxInFlightBatches = builder.maxInFlightBatches;
         this.timeout = builder.timeout;
         this.retryStrategy = builder.retryStrategy;
+        this.recordLatencySampleInterval = builder.recordLatencySampleInterval;
     }
 
     public static Builder builder() {
@@ -57,7 +59,9 @@ public final class AsyncBatchOptions implements Serializable {
                         .maxBatchSize(config.get(AsyncBatchConfigOptions.MAX_BATCH_SIZE))
                         .maxBatchDelay(config.get(AsyncBatchConfigOptions.MAX_BATCH_DELAY))
                         .maxInFlightBatches(
-                                config.get(AsyncBatchConfigOptions.MAX_IN_FLIGHT_BATCHES));
+                                config.get(AsyncBatchConfigOptions.MAX_IN_FLIGHT_BATCHES))
+                        .recordLatencySampleInterval(
+                                config.get(AsyncBatchConfigOptions.RECORD_LATENCY_SAMPLE_INTERVAL));
         config.getOptional(AsyncBatchConfigOptions.TIMEOUT).ifPresent(builder::timeout);
         return builder.build();
     }
@@ -80,6 +84,11 @@ public final class AsyncBatchOptions implements Serializable {
         return Optional.ofNullable(timeout);
     }
 
+    /** The {@code recordLatencyMs} histogram measures one record in this many, at random. */
+    public int getRecordLatencySampleInterval() {
+        return recordLatencySampleInterval;
+    }
+
     @SuppressWarnings("unchecked")
     public <OUT> AsyncBatchRetryStrategy<OUT> getRetryStrategy() {
         return (AsyncBatchRetryStrategy<OUT>) retryStrategy;
@@ -97,6 +106,8 @@ public final class AsyncBatchOptions implements Serializable {
                 + (timeout == null ? "none" : timeout)
                 + ", retryStrategy="
                 + retryStrategy
+                + ", recordLatencySampleInterval="
+                + recordLatencySampleInterval
                 + '}';
     }
 
@@ -108,6 +119,8 @@ public final class AsyncBatchOptions implements Serializable {
                 AsyncBatchConfigOptions.MAX_IN_FLIGHT_BATCHES.defaultValue();
         @Nullable private Duration timeout;
         private AsyncBatchRetryStrategy<?> retryStrategy = AsyncBatchRetryStrategies.noRetry();
+        private int recordLatencySampleInterval =
+                AsyncBatchConfigOptions.RECORD_LATENCY_SAMPLE_INTERVAL.defaultValue();
 
         private Builder() {}
 
@@ -141,6 +154,15 @@ public final class AsyncBatchOptions implements Serializable {
         }
 
         /**
+         * The {@code recordLatencyMs} histogram measures one record in {@code interval}, chosen at
+         * random; 1 measures every record. At least 1.
+         */
+        public Builder recordLatencySampleInterval(int interval) {
+            this.recordLatencySampleInterval = interval;
+            return this;
+        }
+
+        /**
          * @throws IllegalArgumentException naming the option and the value, for a setting that
          *     makes no sense
          */
@@ -159,6 +181,10 @@ public final class AsyncBatchOptions implements Serializable {
             check(
                     retryStrategy != null,
                     "retryStrategy must not be null (use AsyncBatchRetryStrategies.noRetry())");
+            check(
+                    recordLatencySampleInterval >= 1,
+                    "recordLatencySampleInterval must be at least 1, got "
+                            + recordLatencySampleInterval);
             return new AsyncBatchOptions(this);
         }
 

@@ -3,6 +3,7 @@ package io.flinkinference.asyncbatch;
 import io.flinkinference.asyncbatch.batching.BatchBuffer;
 import io.flinkinference.asyncbatch.batching.BatchFlushTimer;
 import io.flinkinference.asyncbatch.metrics.AsyncBatchMetrics;
+import io.flinkinference.asyncbatch.metrics.RecordLatencySampler;
 import io.flinkinference.asyncbatch.queue.BatchResultQueue;
 import io.flinkinference.asyncbatch.queue.OrderedBatchResultQueue;
 import io.flinkinference.asyncbatch.queue.UnorderedBatchResultQueue;
@@ -75,6 +76,7 @@ public class AsyncBatchWaitOperator<IN, OUT>
     private final int maxInFlightBatches;
     private final long maxBatchDelayMillis;
     private final Duration timeout;
+    private final int recordLatencySampleInterval;
     private final AsyncBatchRetryStrategy<OUT> retryStrategy;
     private final transient MailboxExecutor mailboxExecutor;
 
@@ -85,6 +87,7 @@ public class AsyncBatchWaitOperator<IN, OUT>
     private transient boolean objectReuse;
     private transient BatchFlushTimer flushTimer;
     private transient AsyncBatchMetrics metrics;
+    private transient RecordLatencySampler latencySampler;
     private transient ListState<StreamElement> recoveredElements;
     private transient StreamRecord<OUT> outputRecord;
 
@@ -107,6 +110,7 @@ public class AsyncBatchWaitOperator<IN, OUT>
         this.maxInFlightBatches = options.getMaxInFlightBatches();
         this.maxBatchDelayMillis = options.getMaxBatchDelay().toMillis();
         this.timeout = options.getTimeout().orElse(null);
+        this.recordLatencySampleInterval = options.getRecordLatencySampleInterval();
         this.retryStrategy = options.getRetryStrategy();
         this.mailboxExecutor = parameters.getMailboxExecutor();
         this.elementSerializer =
@@ -138,6 +142,7 @@ public class AsyncBatchWaitOperator<IN, OUT>
         metrics =
                 new AsyncBatchMetrics(
                         getMetricGroup(), queue::batchCount, () -> inFlightRecords, buffer::size);
+        latencySampler = new RecordLatencySampler(recordLatencySampleInterval);
 
         if (recoveredElements != null) {
             // Inputs whose outputs were not emitted before the checkpoint: process them again,
@@ -162,11 +167,17 @@ public class AsyncBatchWaitOperator<IN, OUT>
     @Override
     public void processElement(StreamRecord<IN> record) throws Exception {
         StreamRecord<IN> element = objectReuse ? elementSerializer.copy(record).asRecord() : record;
-        long now = getProcessingTimeService().getCurrentProcessingTime();
-        if (buffer.isEmpty()) {
-            flushTimer.arm(now);
+        // The clock is read only where needed: it costs as much as the rest of this method.
+        boolean timed = latencySampler.sampleNext();
+        boolean startsBatch = buffer.isEmpty() && flushTimer.isEnabled();
+        long now =
+                timed || startsBatch
+                        ? getProcessingTimeService().getCurrentProcessingTime()
+                        : BatchBuffer.NOT_TIMED;
+        if (startsBatch) {
+            flushTimer.batchStarted(now);
         }
-        if (buffer.add(element, now)) {
+        if (buffer.add(element, timed ? now : BatchBuffer.NOT_TIMED)) {
             sendBufferWhenSlotFree();
         }
     }
@@ -202,7 +213,7 @@ public class AsyncBatchWaitOperator<IN, OUT>
     @Override
     public void close() throws Exception {
         if (flushTimer != null) {
-            flushTimer.cancel();
+            flushTimer.close();
         }
         super.close();
     }
@@ -240,7 +251,7 @@ public class AsyncBatchWaitOperator<IN, OUT>
     }
 
     private void sendBuffer() {
-        flushTimer.cancel();
+        flushTimer.batchLeft();
         flushWhenSlotFrees = false;
         long now = getProcessingTimeService().getCurrentProcessingTime();
         InFlightBatch<IN, OUT> batch = new InFlightBatch<>(buffer.drain(), now);
@@ -381,8 +392,11 @@ public class AsyncBatchWaitOperator<IN, OUT>
         }
         inFlightRecords -= inputs.size();
         long now = getProcessingTimeService().getCurrentProcessingTime();
-        for (long arrival : batch.arrivals()) {
-            metrics.recordLatencyMs.update(now - arrival);
+        long[] arrivals = batch.arrivals();
+        for (int i = 0; i < inputs.size(); i++) {
+            if (arrivals[i] != BatchBuffer.NOT_TIMED) {
+                metrics.recordLatencyMs.update(now - arrivals[i]);
+            }
         }
     }
 

@@ -5,10 +5,10 @@ import io.flinkinference.asyncbatch.queue.BatchResultQueue;
 
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
-import java.util.ArrayList;
+import java.util.AbstractList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.List;
+import java.util.RandomAccess;
 import java.util.concurrent.ScheduledFuture;
 
 /**
@@ -40,11 +40,7 @@ final class InFlightBatch<IN, OUT> implements BatchResultQueue.Entry {
     InFlightBatch(BufferedBatch<IN> batch, long dispatchMillis) {
         this.records = batch.records();
         this.arrivals = batch.arrivals();
-        List<IN> inputValues = new ArrayList<>(records.size());
-        for (StreamRecord<IN> record : records) {
-            inputValues.add(record.getValue());
-        }
-        this.values = Collections.unmodifiableList(inputValues);
+        this.values = new ValueView<>(records);
         this.dispatchMillis = dispatchMillis;
     }
 
@@ -61,6 +57,11 @@ final class InFlightBatch<IN, OUT> implements BatchResultQueue.Entry {
         return records.size();
     }
 
+    /**
+     * Arrival time of each record ({@link
+     * io.flinkinference.asyncbatch.batching.BatchBuffer#NOT_TIMED} if not measured); only the first
+     * {@link #size()} entries are used.
+     */
     long[] arrivals() {
         return arrivals;
     }
@@ -138,5 +139,37 @@ final class InFlightBatch<IN, OUT> implements BatchResultQueue.Entry {
     @Override
     public String toString() {
         return "batch of " + records.size() + " records, attempt " + attempts;
+    }
+
+    /**
+     * The records' values as an unmodifiable list, read through rather than copied: the records are
+     * not changed while the batch is in flight (with object reuse they were copied on arrival).
+     */
+    private static final class ValueView<IN> extends AbstractList<IN> implements RandomAccess {
+        private final List<StreamRecord<IN>> records;
+
+        ValueView(List<StreamRecord<IN>> records) {
+            this.records = records;
+        }
+
+        @Override
+        public IN get(int index) {
+            return records.get(index).getValue();
+        }
+
+        @Override
+        public int size() {
+            return records.size();
+        }
+
+        @Override
+        public Object[] toArray() {
+            // AbstractCollection's would go through an iterator; copying a batch is common.
+            Object[] values = new Object[records.size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = records.get(i).getValue();
+            }
+            return values;
+        }
     }
 }

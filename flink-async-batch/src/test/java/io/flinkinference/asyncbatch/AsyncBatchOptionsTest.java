@@ -19,6 +19,7 @@ class AsyncBatchOptionsTest {
         assertThat(options.getMaxInFlightBatches()).isEqualTo(4);
         assertThat(options.getTimeout()).isEmpty();
         assertThat(options.<String>getRetryStrategy().canRetry(1)).isFalse();
+        assertThat(options.getRecordLatencySampleInterval()).isEqualTo(8);
     }
 
     @Test
@@ -28,11 +29,13 @@ class AsyncBatchOptionsTest {
         config.set(AsyncBatchConfigOptions.MAX_BATCH_DELAY, Duration.ZERO);
         config.set(AsyncBatchConfigOptions.MAX_IN_FLIGHT_BATCHES, 8);
         config.set(AsyncBatchConfigOptions.TIMEOUT, Duration.ofSeconds(3));
+        config.set(AsyncBatchConfigOptions.RECORD_LATENCY_SAMPLE_INTERVAL, 1);
         AsyncBatchOptions options = AsyncBatchOptions.fromConfiguration(config);
         assertThat(options.getMaxBatchSize()).isEqualTo(64);
         assertThat(options.getMaxBatchDelay()).isZero();
         assertThat(options.getMaxInFlightBatches()).isEqualTo(8);
         assertThat(options.getTimeout()).contains(Duration.ofSeconds(3));
+        assertThat(options.getRecordLatencySampleInterval()).isEqualTo(1);
     }
 
     @Test
@@ -59,6 +62,10 @@ class AsyncBatchOptionsTest {
         assertThatThrownBy(() -> AsyncBatchOptions.builder().retryStrategy(null).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("retryStrategy");
+        assertThatThrownBy(() -> AsyncBatchOptions.builder().recordLatencySampleInterval(0).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("recordLatencySampleInterval")
+                .hasMessageContaining("0");
     }
 
     @Test

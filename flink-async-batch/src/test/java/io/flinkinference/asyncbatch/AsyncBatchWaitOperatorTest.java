@@ -493,6 +493,34 @@ class AsyncBatchWaitOperatorTest {
         }
     }
 
+    @Test
+    void theFunctionGetsTheBatchsValuesInArrivalOrderAsAnUnmodifiableList() throws Exception {
+        List<List<Integer>> invoked = new ArrayList<>();
+        AsyncBatchFunction<Integer, String> fn =
+                (inputs, resultFuture) -> {
+                    invoked.add(inputs);
+                    resultFuture.complete(List.of());
+                };
+        try (var h = OperatorHarness.create(fn, options(3, 0).build(), OutputMode.ORDERED)) {
+            h.open();
+            h.element(7);
+            h.element(8);
+            h.element(9);
+            assertThat(invoked).hasSize(1);
+            List<Integer> inputs = invoked.get(0);
+            assertThat(inputs).containsExactly(7, 8, 9);
+            assertThat(inputs.toArray()).containsExactly(7, 8, 9);
+            assertThat(inputs.toArray(new Integer[0])).containsExactly(7, 8, 9);
+            assertThat(new ArrayList<>(inputs)).containsExactly(7, 8, 9);
+            assertThatThrownBy(() -> inputs.add(10))
+                    .isInstanceOf(UnsupportedOperationException.class);
+            assertThatThrownBy(() -> inputs.set(0, 10))
+                    .isInstanceOf(UnsupportedOperationException.class);
+            assertThatThrownBy(() -> inputs.remove(0))
+                    .isInstanceOf(UnsupportedOperationException.class);
+        }
+    }
+
     // ---------------------------------------------------------------- state and object reuse
 
     @Test

@@ -3,17 +3,20 @@ package io.flinkinference.asyncbatch.batching;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
- * The records collected for the next batch, with the processing time each one arrived at.
+ * The records collected for the next batch, each with the processing time it arrived at, or {@link
+ * #NOT_TIMED} for a record whose arrival was not measured.
  *
  * <p>Holds at most {@code maxBatchSize} records: the operator sends the batch as soon as it is
  * full, so adding to a full buffer is a bug and is refused. Not thread-safe; used from the task
  * thread only.
  */
 public final class BatchBuffer<IN> {
+
+    /** The arrival time of a record whose arrival was not measured. */
+    public static final long NOT_TIMED = Long.MIN_VALUE;
 
     private final int maxBatchSize;
     private List<StreamRecord<IN>> records;
@@ -28,7 +31,7 @@ public final class BatchBuffer<IN> {
     }
 
     /**
-     * Adds a record that arrived at {@code arrivalMillis}.
+     * Adds a record that arrived at {@code arrivalMillis} ({@link #NOT_TIMED} if not measured).
      *
      * @return whether the buffer is now full
      */
@@ -54,14 +57,6 @@ public final class BatchBuffer<IN> {
         return records.size();
     }
 
-    /** Arrival time of the oldest buffered record; only for a non-empty buffer. */
-    public long oldestArrival() {
-        if (records.isEmpty()) {
-            throw new IllegalStateException("buffer is empty");
-        }
-        return arrivals[0];
-    }
-
     /** The buffered records, oldest first, without removing them (for snapshots). */
     public List<StreamRecord<IN>> records() {
         return records;
@@ -69,8 +64,9 @@ public final class BatchBuffer<IN> {
 
     /** Removes and returns everything buffered; the buffer is empty afterwards. */
     public BufferedBatch<IN> drain() {
-        BufferedBatch<IN> batch =
-                new BufferedBatch<>(records, Arrays.copyOf(arrivals, records.size()));
+        // Hands the arrays over rather than copying them: a batch is sent once and the buffer
+        // starts afresh, so nothing else holds them.
+        BufferedBatch<IN> batch = new BufferedBatch<>(records, arrivals);
         reset();
         return batch;
     }

@@ -6,29 +6,41 @@ import org.apache.flink.util.function.ThrowingRunnable;
 import java.util.concurrent.ScheduledFuture;
 
 /**
- * The single processing-time timer that sends a partial batch once its oldest record has waited
- * {@code maxBatchDelay}.
+ * The processing-time timer that sends a partial batch once its oldest record has waited {@code
+ * maxBatchDelay}.
  *
- * <p>At most one timer is armed at a time. Whenever a batch leaves, for whatever reason, the timer
- * is {@linkplain #cancel() cancelled}. Cancelling a {@link ScheduledFuture} does not stop a
- * callback that has already been handed to the mailbox, so every arming gets a generation number
- * and a callback of an older generation does nothing: a stale timer can never cut a newer batch
- * short.
+ * <p>The timer is re-armed lazily: at most one timer is registered with Flink's timer service at a
+ * time, and it is not cancelled when a batch leaves. When it fires it compares the deadline of the
+ * batch buffered <i>now</i> with the current time: if that batch is due, {@code onExpiry} runs; if
+ * it is not due yet (the timer belonged to an earlier batch), the timer is registered again for the
+ * current batch's deadline; if nothing is buffered, nothing happens. So a stale timer can never cut
+ * a newer batch short, and a stream of batches that fill by size costs one timer registration per
+ * {@code maxBatchDelay} instead of one registration and one cancellation per batch. (Registering a
+ * timer that becomes the earliest wakes Flink's timer thread, which at millions of records per
+ * second was the operator's largest single cost.)
  *
- * <p>Not thread-safe: arm, cancel and the callback all run on the task (mailbox) thread.
+ * <p>Not thread-safe: {@link #batchStarted}, {@link #batchLeft}, {@link #close} and the callback
+ * all run on the task (mailbox) thread.
  */
 public final class BatchFlushTimer {
+
+    private static final long NO_DEADLINE = Long.MAX_VALUE;
 
     private final ProcessingTimeService timeService;
     private final long delayMillis;
     private final ThrowingRunnable<Exception> onExpiry;
 
-    private ScheduledFuture<?> timer;
-    private long generation;
+    /** When the buffered batch is due; {@link #NO_DEADLINE} while nothing is buffered. */
+    private long deadline = NO_DEADLINE;
+
+    /** The timer registered with the time service, and the time it was registered for. */
+    private ScheduledFuture<?> registered;
+
+    private long registeredFor;
 
     /**
      * @param delayMillis how long the oldest record may wait; 0 disables the timer
-     * @param onExpiry called on the task thread when the current batch has waited long enough
+     * @param onExpiry called on the task thread when the buffered batch has waited long enough
      */
     public BatchFlushTimer(
             ProcessingTimeService timeService,
@@ -39,36 +51,63 @@ public final class BatchFlushTimer {
         this.onExpiry = onExpiry;
     }
 
-    /** Arms the timer for a batch whose first record arrived at {@code firstArrivalMillis}. */
-    public void arm(long firstArrivalMillis) {
-        if (delayMillis <= 0) {
+    /** A new batch started with a record that arrived at {@code firstArrivalMillis}. */
+    public void batchStarted(long firstArrivalMillis) {
+        if (!isEnabled()) {
             return;
         }
-        cancel();
-        final long armedGeneration = generation;
-        timer =
-                timeService.registerTimer(
-                        firstArrivalMillis + delayMillis, timestamp -> fire(armedGeneration));
-    }
-
-    /** Disarms the timer; a callback already queued will find itself stale and do nothing. */
-    public void cancel() {
-        generation++;
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
+        deadline = firstArrivalMillis + delayMillis;
+        // A registered timer is an earlier batch's and fires no later than this deadline, unless
+        // the wall clock stepped back; then register one that fires in time.
+        if (registered == null || registeredFor > deadline) {
+            register(deadline);
         }
     }
 
-    public boolean isArmed() {
-        return timer != null;
+    /**
+     * The buffered batch left (full, watermark, end of input, or expiry). The registered timer
+     * stays; when it fires it finds nothing due.
+     */
+    public void batchLeft() {
+        deadline = NO_DEADLINE;
     }
 
-    private void fire(long firedGeneration) throws Exception {
-        if (firedGeneration != generation) {
+    /** Whether batches have a deadline at all ({@code maxBatchDelay > 0}). */
+    public boolean isEnabled() {
+        return delayMillis > 0;
+    }
+
+    /** Cancels the registered timer; for operator close. */
+    public void close() {
+        deadline = NO_DEADLINE;
+        if (registered != null) {
+            registered.cancel(false);
+            registered = null;
+        }
+    }
+
+    private void register(long time) {
+        if (registered != null) {
+            registered.cancel(false);
+        }
+        registeredFor = time;
+        registered = timeService.registerTimer(time, this::fire);
+    }
+
+    private void fire(long timerTime) throws Exception {
+        if (timerTime != registeredFor) {
+            return; // a timer replaced after the wall clock stepped back
+        }
+        registered = null;
+        if (deadline == NO_DEADLINE) {
             return;
         }
-        timer = null;
-        onExpiry.run();
+        long now = Math.max(timerTime, timeService.getCurrentProcessingTime());
+        if (deadline <= now) {
+            deadline = NO_DEADLINE;
+            onExpiry.run();
+        } else {
+            register(deadline);
+        }
     }
 }

@@ -14,7 +14,8 @@ import java.util.function.IntSupplier;
  *
  * <ul>
  *   <li>histograms {@code batchSize}, {@code batchLatencyMs} (dispatch to final completion, retries
- *       included), {@code recordLatencyMs} (arrival at the operator to emission);
+ *       included), {@code recordLatencyMs} (arrival at the operator to emission, for the records a
+ *       {@link RecordLatencySampler} picks);
  *   <li>gauges {@code inFlightBatches}, {@code inFlightRecords} (sent, not yet emitted), {@code
  *       bufferedRecords} (waiting for their batch to leave);
  *   <li>counters {@code batchesSent}, {@code batchesSucceeded}, {@code batchesFailed}, {@code

@@ -91,6 +91,7 @@ class AsyncBatchMetricsTest {
                                         .maxBatchDelay(Duration.ZERO)
                                         .maxInFlightBatches(MAX_IN_FLIGHT)
                                         .timeout(Duration.ofMillis(TIMEOUT_MS))
+                                        .recordLatencySampleInterval(1)
                                         .retryStrategy(
                                                 AsyncBatchRetryStrategies.<Long>fixedDelay(
                                                                 3, Duration.ofMillis(20))
@@ -152,6 +153,31 @@ class AsyncBatchMetricsTest {
             expected.add((i / BATCH) % 5 == 3 ? -i : i);
         }
         assertThat(OUTPUT).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void recordLatencyMeasuresOneRecordInTheSampleInterval() throws Exception {
+        int records = 4000;
+        int interval = 4;
+        StreamExecutionEnvironment env = ItSupport.noRestartEnv(1);
+        AsyncBatchDataStream.unorderedWait(
+                        ItSupport.longs(env, records, 0),
+                        new Echo(),
+                        AsyncBatchOptions.builder()
+                                .maxBatchSize(16)
+                                .recordLatencySampleInterval(interval)
+                                .build(),
+                        Types.LONG)
+                .name(OPERATOR)
+                .sinkTo(new DiscardingSink<>());
+        JobClient job = env.executeAsync("metrics-sampled");
+        job.getJobExecutionResult().get();
+
+        Map<String, Metric> metrics = operatorMetrics(job.getJobID());
+        assertThat(counter(metrics, "batchesSent")).isEqualTo(records / 16);
+        // Binomial(4000, 1/4): mean 1000, standard deviation 27; the bounds are 5.5 of them.
+        assertThat(histogram(metrics, "recordLatencyMs").getCount()).isBetween(850L, 1150L);
     }
 
     @Test
@@ -296,6 +322,14 @@ class AsyncBatchMetricsTest {
         private static int read(Map<String, Metric> metrics, String name) {
             Metric metric = metrics.get(name);
             return metric == null ? -1 : ((Number) ((Gauge<?>) metric).getValue()).intValue();
+        }
+    }
+
+    /** Answers each batch with its inputs at once. */
+    static class Echo extends RichAsyncBatchFunction<Long, Long> {
+        @Override
+        public void asyncInvokeBatch(List<Long> inputs, ResultFuture<Long> resultFuture) {
+            resultFuture.complete(new ArrayList<>(inputs));
         }
     }
 

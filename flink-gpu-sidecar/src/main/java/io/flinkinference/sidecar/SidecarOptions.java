@@ -58,6 +58,20 @@ public final class SidecarOptions {
                                     + " at most this plus sidecar.rpc.stream.max-in-flight"
                                     + " responses.");
 
+    /** Threads that run the gRPC service's callbacks. */
+    public static final ConfigOption<Integer> RPC_EXECUTOR_THREADS =
+            ConfigOptions.key("sidecar.rpc.executor-threads")
+                    .intType()
+                    .defaultValue(4)
+                    .withDescription(
+                            "Threads that run the Infer service's gRPC callbacks: reading a"
+                                    + " request and admitting it to the queue, writing answers"
+                                    + " when the transport is ready again. The callbacks never"
+                                    + " block and one stream's run one at a time, so more threads"
+                                    + " than CPU cores buy nothing; with fewer threads than busy"
+                                    + " streams, callbacks wait their turn. Backend calls run on"
+                                    + " sidecar.backend.workers, not here.");
+
     /** How many requests may wait for a batch. */
     public static final ConfigOption<Integer> QUEUE_MAX_LENGTH =
             ConfigOptions.key("sidecar.queue.max-length")
@@ -128,6 +142,7 @@ public final class SidecarOptions {
                     RPC_MAX_MESSAGE_SIZE,
                     RPC_STREAM_MAX_IN_FLIGHT,
                     RPC_STREAM_MAX_BUFFERED_RESPONSES,
+                    RPC_EXECUTOR_THREADS,
                     QUEUE_MAX_LENGTH,
                     QUEUE_MAX_WAIT,
                     BATCH_MAX_SIZE,

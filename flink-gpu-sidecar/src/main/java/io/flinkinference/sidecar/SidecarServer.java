@@ -31,8 +31,12 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The inference sidecar: one model behind the gRPC {@code InferenceSidecar} service, with a bounded
@@ -67,6 +71,7 @@ public final class SidecarServer implements AutoCloseable {
     private final MetricReporters reporters;
     private final SidecarMetrics metrics;
     private final ScheduledThreadPoolExecutor timer;
+    private final ExecutorService rpcExecutor;
     private final BoundedRequestQueue<InferenceRequest> queue;
     private final DynamicBatcher batcher;
     private final InferenceService service;
@@ -126,9 +131,16 @@ public final class SidecarServer implements AutoCloseable {
                     batcher.abort("the sidecar failed to start");
                     batcher.awaitTermination(TimeUnit.SECONDS.toNanos(5));
                 });
+        // grpc-java's default executor is an unbounded cached pool that adds threads whenever
+        // callbacks queue up under CPU contention; a fixed pool keeps the thread count bounded.
+        rpcExecutor =
+                Executors.newFixedThreadPool(
+                        settings.rpcExecutorThreads(), numberedDaemon("sidecar-rpc-"));
+        opened.add(rpcExecutor::shutdownNow);
         server =
                 NettyServerBuilder.forAddress(
                                 new InetSocketAddress(settings.host(), settings.port()))
+                        .executor(rpcExecutor)
                         .maxInboundMessageSize(settings.maxMessageBytes())
                         .addService(service)
                         .addService(health.getHealthService())
@@ -253,9 +265,13 @@ public final class SidecarServer implements AutoCloseable {
             LOG.warn("a backend call is still running; not closing the backend under it");
         }
         timer.shutdownNow();
+        rpcExecutor.shutdown();
         reporters.close();
         try {
             timer.awaitTermination(1, TimeUnit.SECONDS);
+            if (!rpcExecutor.awaitTermination(1, TimeUnit.SECONDS)) {
+                rpcExecutor.shutdownNow();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -273,9 +289,18 @@ public final class SidecarServer implements AutoCloseable {
         }
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    private static ThreadFactory daemon(String name) {
         return r -> {
             Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private static ThreadFactory numberedDaemon(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + count.incrementAndGet());
             t.setDaemon(true);
             return t;
         };

@@ -37,6 +37,7 @@ class SidecarSettingsTest {
         assertThat(s.maxMessageBytes()).isEqualTo(4 * 1024 * 1024);
         assertThat(s.backend()).isEqualTo("mock");
         assertThat(s.queueMaxWait()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(s.rpcExecutorThreads()).isEqualTo(4);
         assertThat(s.endpoint(123)).isEqualTo("127.0.0.1:123");
     }
 
@@ -67,6 +68,9 @@ class SidecarSettingsTest {
                                 .as(key)
                                 .isInstanceOf(IllegalConfigurationException.class)
                                 .hasMessageStartingWith(key));
+        assertThatThrownBy(() -> read(Map.of("sidecar.rpc.executor-threads", "0")))
+                .isInstanceOf(IllegalConfigurationException.class)
+                .hasMessageStartingWith("sidecar.rpc.executor-threads");
     }
 
     @Test

@@ -16,12 +16,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static io.flinkinference.sidecar.testing.TestSidecar.code;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -133,49 +136,76 @@ class StreamContractTest {
                         "sidecar.batch.timeout", "2 ms",
                         "sidecar.mock.latency.fixed", "1 ms",
                         "sidecar.queue.max-length", String.valueOf(streams * perStream))) {
-            ExecutorService pool = Executors.newFixedThreadPool(streams);
-            try {
-                List<Future<Integer>> results = new ArrayList<>();
-                for (int s = 0; s < streams; s++) {
-                    int streamId = s;
-                    results.add(
-                            pool.submit(
-                                    () -> {
-                                        try (TestStream stream = sidecar.stream()) {
-                                            for (int i = 0; i < perStream; i++) {
-                                                stream.send(i, streamId + "/" + i);
-                                            }
-                                            Map<Long, InferResponse> answers =
-                                                    stream.next(perStream);
-                                            answers.forEach(
-                                                    (id, r) ->
-                                                            assertThat(
-                                                                            r.getPayload()
-                                                                                    .toString(
-                                                                                            StandardCharsets
-                                                                                                    .UTF_8))
-                                                                    .isEqualTo(
-                                                                            streamId + "/" + id));
-                                            stream.halfClose();
-                                            assertThat(
-                                                            stream.closed()
-                                                                    .get(10, TimeUnit.SECONDS)
-                                                                    .isOk())
-                                                    .isTrue();
-                                            return answers.size();
-                                        }
-                                    }));
-                }
-                for (Future<Integer> f : results) {
-                    assertThat(f.get(50, TimeUnit.SECONDS)).isEqualTo(perStream);
-                }
-            } finally {
-                pool.shutdownNow();
-            }
-            assertThat(sidecar.metrics().requestsSucceeded()).isEqualTo((long) streams * perStream);
+            runConcurrentStreams(sidecar, streams, perStream);
             assertThat(sidecar.metrics().batchesExecuted()).isLessThan((long) streams * perStream);
             assertThat(sidecar.metrics().batchSize().getStatistics().getMax()).isGreaterThan(1);
-            assertThat(sidecar.metrics().inFlightRequests()).isZero();
         }
+    }
+
+    @Test
+    void streamsOutnumberingTheRpcThreadsAreAllServedByThoseThreadsOnly() throws Exception {
+        int streams = 16;
+        int perStream = 300;
+        Set<Thread> before = liveThreads();
+        try (TestSidecar sidecar =
+                TestSidecar.start(
+                        "sidecar.rpc.executor-threads", "1",
+                        "sidecar.batch.max-size", "32",
+                        "sidecar.batch.timeout", "2 ms",
+                        "sidecar.queue.max-length", String.valueOf(streams * perStream))) {
+            runConcurrentStreams(sidecar, streams, perStream);
+            Set<Thread> started = liveThreads();
+            started.removeAll(before);
+            assertThat(started)
+                    .as("the service's callbacks ran on the one configured thread")
+                    .filteredOn(t -> t.getName().startsWith("sidecar-rpc-"))
+                    .hasSize(1);
+        }
+    }
+
+    /**
+     * Opens {@code streams} streams at once, sends {@code perStream} requests on each, and checks
+     * that each stream gets exactly its own answers and then completes OK.
+     */
+    private static void runConcurrentStreams(TestSidecar sidecar, int streams, int perStream)
+            throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(streams);
+        try {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int s = 0; s < streams; s++) {
+                int streamId = s;
+                results.add(pool.submit(() -> oneStream(sidecar, streamId, perStream)));
+            }
+            for (Future<Integer> f : results) {
+                assertThat(f.get(50, TimeUnit.SECONDS)).isEqualTo(perStream);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(sidecar.metrics().requestsSucceeded()).isEqualTo((long) streams * perStream);
+        assertThat(sidecar.metrics().inFlightRequests()).isZero();
+    }
+
+    private static int oneStream(TestSidecar sidecar, int streamId, int perStream)
+            throws Exception {
+        try (TestStream stream = sidecar.stream()) {
+            for (int i = 0; i < perStream; i++) {
+                stream.send(i, streamId + "/" + i);
+            }
+            Map<Long, InferResponse> answers = stream.next(perStream);
+            answers.forEach(
+                    (id, r) ->
+                            assertThat(r.getPayload().toString(StandardCharsets.UTF_8))
+                                    .isEqualTo(streamId + "/" + id));
+            stream.halfClose();
+            assertThat(stream.closed().get(10, TimeUnit.SECONDS).isOk()).isTrue();
+            return answers.size();
+        }
+    }
+
+    private static Set<Thread> liveThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .collect(Collectors.toCollection(HashSet::new));
     }
 }

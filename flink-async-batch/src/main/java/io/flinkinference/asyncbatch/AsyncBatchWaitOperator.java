@@ -2,6 +2,7 @@ package io.flinkinference.asyncbatch;
 
 import io.flinkinference.asyncbatch.batching.BatchBuffer;
 import io.flinkinference.asyncbatch.batching.BatchFlushTimer;
+import io.flinkinference.asyncbatch.batching.BufferedBatch;
 import io.flinkinference.asyncbatch.metrics.AsyncBatchMetrics;
 import io.flinkinference.asyncbatch.metrics.RecordLatencySampler;
 import io.flinkinference.asyncbatch.queue.BatchResultQueue;
@@ -32,6 +33,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * Buffers records into batches, calls an {@link AsyncBatchFunction} once per batch, and emits the
@@ -73,6 +75,7 @@ public class AsyncBatchWaitOperator<IN, OUT>
 
     private static final String STATE_NAME = "_async_batch_wait_operator_state_";
 
+    private final int maxBatchSize;
     private final int maxInFlightBatches;
     private final long maxBatchDelayMillis;
     private final Duration timeout;
@@ -94,6 +97,17 @@ public class AsyncBatchWaitOperator<IN, OUT>
     /** Records in batches that are in the queue (sent, not yet emitted), for the gauge. */
     private transient int inFlightRecords;
 
+    /**
+     * The processing time of the emission in progress: read once per completion rather than once
+     * per emitted batch (reading the clock is not free at millions of records per second).
+     */
+    private transient long emissionMillis;
+
+    /** Created once: method references allocate on each evaluation. */
+    private transient Consumer<InFlightBatch<IN, OUT>> batchEmitter;
+
+    private transient Consumer<Watermark> watermarkEmitter;
+
     /** A batch's timer fired while no slot was free; send the buffer once one frees. */
     private transient boolean flushWhenSlotFrees;
 
@@ -107,6 +121,7 @@ public class AsyncBatchWaitOperator<IN, OUT>
         super(null, function);
         setup(parameters.getContainingTask(), parameters.getStreamConfig(), parameters.getOutput());
         this.processingTimeService = parameters.getProcessingTimeService();
+        this.maxBatchSize = options.getMaxBatchSize();
         this.maxInFlightBatches = options.getMaxInFlightBatches();
         this.maxBatchDelayMillis = options.getMaxBatchDelay().toMillis();
         this.timeout = options.getTimeout().orElse(null);
@@ -116,7 +131,7 @@ public class AsyncBatchWaitOperator<IN, OUT>
         this.elementSerializer =
                 new StreamElementSerializer<>(
                         getOperatorConfig().<IN>getTypeSerializerIn(0, getUserCodeClassloader()));
-        this.buffer = new BatchBuffer<>(options.getMaxBatchSize());
+        this.buffer = new BatchBuffer<>(maxBatchSize);
         this.queue =
                 outputMode == OutputMode.ORDERED
                         ? new OrderedBatchResultQueue<>()
@@ -136,13 +151,15 @@ public class AsyncBatchWaitOperator<IN, OUT>
         super.open();
         objectReuse = getExecutionConfig().isObjectReuseEnabled();
         outputRecord = new StreamRecord<>(null);
+        batchEmitter = this::emitBatch;
+        watermarkEmitter = output::emitWatermark;
         flushTimer =
                 new BatchFlushTimer(
                         getProcessingTimeService(), maxBatchDelayMillis, this::onBatchDelayExpired);
         metrics =
                 new AsyncBatchMetrics(
                         getMetricGroup(), queue::batchCount, () -> inFlightRecords, buffer::size);
-        latencySampler = new RecordLatencySampler(recordLatencySampleInterval);
+        latencySampler = new RecordLatencySampler(recordLatencySampleInterval, maxBatchSize);
 
         if (recoveredElements != null) {
             // Inputs whose outputs were not emitted before the checkpoint: process them again,
@@ -168,7 +185,7 @@ public class AsyncBatchWaitOperator<IN, OUT>
     public void processElement(StreamRecord<IN> record) throws Exception {
         StreamRecord<IN> element = objectReuse ? elementSerializer.copy(record).asRecord() : record;
         // The clock is read only where needed: it costs as much as the rest of this method.
-        boolean timed = latencySampler.sampleNext();
+        boolean timed = latencySampler.isSampled(buffer.size());
         boolean startsBatch = buffer.isEmpty() && flushTimer.isEnabled();
         long now =
                 timed || startsBatch
@@ -186,7 +203,7 @@ public class AsyncBatchWaitOperator<IN, OUT>
     public void processWatermark(Watermark mark) throws Exception {
         sendBufferWhenSlotFree();
         queue.addWatermark(mark);
-        emitCompleted();
+        emitCompleted(getProcessingTimeService().getCurrentProcessingTime());
     }
 
     @Override
@@ -202,7 +219,7 @@ public class AsyncBatchWaitOperator<IN, OUT>
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         List<StreamElement> pending = new ArrayList<>(inFlightRecords + buffer.size() + 1);
-        queue.forEachPending(batch -> pending.addAll(batch.records()), pending::add);
+        queue.forEachPending(batch -> pending.addAll(batch.inputs().records()), pending::add);
         pending.addAll(buffer.records());
         ListState<StreamElement> state =
                 getOperatorStateBackend()
@@ -255,6 +272,7 @@ public class AsyncBatchWaitOperator<IN, OUT>
         flushWhenSlotFrees = false;
         long now = getProcessingTimeService().getCurrentProcessingTime();
         InFlightBatch<IN, OUT> batch = new InFlightBatch<>(buffer.drain(), now);
+        latencySampler.nextBatch();
         queue.addBatch(batch);
         inFlightRecords += batch.size();
         metrics.batchesSent.inc();
@@ -363,14 +381,16 @@ public class AsyncBatchWaitOperator<IN, OUT>
 
     private void completeBatch(InFlightBatch<IN, OUT> batch, Collection<OUT> results) {
         batch.complete(results);
-        metrics.batchLatencyMs.update(
-                getProcessingTimeService().getCurrentProcessingTime() - batch.dispatchMillis());
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        metrics.batchLatencyMs.update(now - batch.dispatchMillis());
         queue.markCompleted(batch);
-        emitCompleted();
+        emitCompleted(now);
     }
 
-    private void emitCompleted() {
-        int emitted = queue.emitCompleted(this::emitBatch, output::emitWatermark);
+    /** Emits what the queue lets go; {@code now} is the emission time for recordLatencyMs. */
+    private void emitCompleted(long now) {
+        emissionMillis = now;
+        int emitted = queue.emitCompleted(batchEmitter, watermarkEmitter);
         if (emitted > 0 && flushWhenSlotFrees && hasFreeSlot() && !buffer.isEmpty()) {
             sendBuffer();
         }
@@ -378,48 +398,37 @@ public class AsyncBatchWaitOperator<IN, OUT>
 
     private void emitBatch(InFlightBatch<IN, OUT> batch) {
         Collection<OUT> results = batch.results();
-        List<StreamRecord<IN>> inputs = batch.records();
-        if (results.size() == inputs.size()) {
+        BufferedBatch<IN> inputs = batch.inputs();
+        int size = inputs.size();
+        if (results.size() == size) {
             int i = 0;
             for (OUT result : results) {
-                emit(result, inputs.get(i++));
+                emit(result, inputs, i++);
             }
         } else {
-            StreamRecord<IN> latest = latestTimestamped(inputs);
+            int latest = inputs.latestTimestamped();
             for (OUT result : results) {
-                emit(result, latest);
+                emit(result, inputs, latest);
             }
         }
-        inFlightRecords -= inputs.size();
-        long now = getProcessingTimeService().getCurrentProcessingTime();
-        long[] arrivals = batch.arrivals();
-        for (int i = 0; i < inputs.size(); i++) {
-            if (arrivals[i] != BatchBuffer.NOT_TIMED) {
-                metrics.recordLatencyMs.update(now - arrivals[i]);
+        inFlightRecords -= size;
+        for (int i = 0; i < size; i++) {
+            long arrival = inputs.arrival(i);
+            if (arrival != BatchBuffer.NOT_TIMED) {
+                metrics.recordLatencyMs.update(emissionMillis - arrival);
             }
         }
     }
 
-    private void emit(OUT value, StreamRecord<IN> timestampSource) {
-        if (timestampSource != null && timestampSource.hasTimestamp()) {
-            outputRecord.replace(value, timestampSource.getTimestamp());
+    /** Emits {@code value} with the timestamp of input {@code index} (none if -1 or untimed). */
+    private void emit(OUT value, BufferedBatch<IN> inputs, int index) {
+        if (index >= 0 && inputs.hasTimestamp(index)) {
+            outputRecord.replace(value, inputs.timestamp(index));
         } else {
             outputRecord.replace(value);
             outputRecord.eraseTimestamp();
         }
         output.collect(outputRecord);
-    }
-
-    /** The input with the largest timestamp, or null if none has one. */
-    private static <T> StreamRecord<T> latestTimestamped(List<StreamRecord<T>> inputs) {
-        StreamRecord<T> latest = null;
-        for (StreamRecord<T> input : inputs) {
-            if (input.hasTimestamp()
-                    && (latest == null || input.getTimestamp() > latest.getTimestamp())) {
-                latest = input;
-            }
-        }
-        return latest;
     }
 
     /**

@@ -3,12 +3,8 @@ package io.flinkinference.asyncbatch;
 import io.flinkinference.asyncbatch.batching.BufferedBatch;
 import io.flinkinference.asyncbatch.queue.BatchResultQueue;
 
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-
-import java.util.AbstractList;
 import java.util.Collection;
 import java.util.List;
-import java.util.RandomAccess;
 import java.util.concurrent.ScheduledFuture;
 
 /**
@@ -25,9 +21,7 @@ final class InFlightBatch<IN, OUT> implements BatchResultQueue.Entry {
     /** Attempt number given to the future handed to {@link AsyncBatchFunction#timeout}. */
     static final int TIMEOUT_HANDLER_ATTEMPT = -1;
 
-    private final List<StreamRecord<IN>> records;
-    private final List<IN> values;
-    private final long[] arrivals;
+    private final BufferedBatch<IN> inputs;
     private final long dispatchMillis;
 
     private int attempts;
@@ -37,33 +31,23 @@ final class InFlightBatch<IN, OUT> implements BatchResultQueue.Entry {
     private ScheduledFuture<?> timeoutTimer;
     private ScheduledFuture<?> retryTimer;
 
-    InFlightBatch(BufferedBatch<IN> batch, long dispatchMillis) {
-        this.records = batch.records();
-        this.arrivals = batch.arrivals();
-        this.values = new ValueView<>(records);
+    InFlightBatch(BufferedBatch<IN> inputs, long dispatchMillis) {
+        this.inputs = inputs;
         this.dispatchMillis = dispatchMillis;
     }
 
-    List<StreamRecord<IN>> records() {
-        return records;
+    /** The inputs: values, timestamps, arrival times. */
+    BufferedBatch<IN> inputs() {
+        return inputs;
     }
 
-    /** The input values as handed to the user function (unmodifiable). */
+    /** The input values as handed to the user function (unmodifiable, the same instance always). */
     List<IN> values() {
-        return values;
+        return inputs.values();
     }
 
     int size() {
-        return records.size();
-    }
-
-    /**
-     * Arrival time of each record ({@link
-     * io.flinkinference.asyncbatch.batching.BatchBuffer#NOT_TIMED} if not measured); only the first
-     * {@link #size()} entries are used.
-     */
-    long[] arrivals() {
-        return arrivals;
+        return inputs.size();
     }
 
     long dispatchMillis() {
@@ -138,38 +122,6 @@ final class InFlightBatch<IN, OUT> implements BatchResultQueue.Entry {
 
     @Override
     public String toString() {
-        return "batch of " + records.size() + " records, attempt " + attempts;
-    }
-
-    /**
-     * The records' values as an unmodifiable list, read through rather than copied: the records are
-     * not changed while the batch is in flight (with object reuse they were copied on arrival).
-     */
-    private static final class ValueView<IN> extends AbstractList<IN> implements RandomAccess {
-        private final List<StreamRecord<IN>> records;
-
-        ValueView(List<StreamRecord<IN>> records) {
-            this.records = records;
-        }
-
-        @Override
-        public IN get(int index) {
-            return records.get(index).getValue();
-        }
-
-        @Override
-        public int size() {
-            return records.size();
-        }
-
-        @Override
-        public Object[] toArray() {
-            // AbstractCollection's would go through an iterator; copying a batch is common.
-            Object[] values = new Object[records.size()];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = records.get(i).getValue();
-            }
-            return values;
-        }
+        return "batch of " + inputs.size() + " records, attempt " + attempts;
     }
 }

@@ -216,6 +216,31 @@ class AsyncBatchWaitOperatorTest {
         }
     }
 
+    @Test
+    void inputsWithoutATimestampGiveResultsWithoutOne() throws Exception {
+        RecordingFunction fn = new RecordingFunction();
+        try (var h = OperatorHarness.create(fn, options(3, 0).build(), OutputMode.ORDERED)) {
+            h.open();
+            h.element(1);
+            h.element(2, Long.MIN_VALUE); // Flink's NO_TIMESTAMP
+            h.element(3);
+            h.element(4);
+            h.element(5, 50L);
+            h.element(6);
+            fn.next().completeOneToOne();
+            fn.next().future().complete(List.of("x"));
+            h.runMails();
+            assertThat(h.records())
+                    .extracting(StreamRecord::getValue, StreamRecord::hasTimestamp)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple("v1", false),
+                            org.assertj.core.groups.Tuple.tuple("v2", false),
+                            org.assertj.core.groups.Tuple.tuple("v3", false),
+                            org.assertj.core.groups.Tuple.tuple("x", true));
+            assertThat(h.records().get(3).getTimestamp()).isEqualTo(50L);
+        }
+    }
+
     // ---------------------------------------------------------------- backpressure
 
     @Test

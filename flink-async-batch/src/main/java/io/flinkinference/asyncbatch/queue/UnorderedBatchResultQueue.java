@@ -68,9 +68,8 @@ public final class UnorderedBatchResultQueue<B extends BatchResultQueue.Entry>
                 batchEmitter.accept(batch);
             }
             if (!first.incomplete.isEmpty() || first.closingWatermark == null) {
-                if (first.incomplete.isEmpty()) {
-                    segments.pollFirst();
-                }
+                // An emptied open segment stays for the next batches: a queue that keeps
+                // emptying (fast services) would otherwise allocate a segment per batch.
                 break;
             }
             segments.pollFirst();
@@ -86,7 +85,12 @@ public final class UnorderedBatchResultQueue<B extends BatchResultQueue.Entry>
 
     @Override
     public boolean isEmpty() {
-        return segments.isEmpty();
+        if (batchCount > 0) {
+            return false;
+        }
+        // Without batches, only a closing watermark can still be pending.
+        Segment<B> first = segments.peekFirst();
+        return first == null || first.closingWatermark == null;
     }
 
     @Override

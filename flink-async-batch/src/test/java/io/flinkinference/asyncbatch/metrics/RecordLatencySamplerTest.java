@@ -9,42 +9,52 @@ class RecordLatencySamplerTest {
 
     @Test
     void anIntervalOfOneMeasuresEveryRecord() {
-        RecordLatencySampler sampler = new RecordLatencySampler(1);
-        for (int i = 0; i < 10_000; i++) {
-            assertThat(sampler.sampleNext()).isTrue();
+        RecordLatencySampler sampler = new RecordLatencySampler(1, 100);
+        for (int batch = 0; batch < 10; batch++) {
+            for (int position = 0; position < 100; position++) {
+                assertThat(sampler.isSampled(position)).isTrue();
+            }
+            sampler.nextBatch();
         }
     }
 
     @Test
     void measuresOneRecordInTheIntervalOnAverage() {
         int records = 800_000;
-        for (int interval : new int[] {2, 8, 10, 64}) {
-            RecordLatencySampler sampler = new RecordLatencySampler(interval, 42);
+        int[][] intervalAndBatch = {{2, 64}, {8, 64}, {10, 32}, {8, 10}, {3, 200}, {64, 16}};
+        for (int[] case_ : intervalAndBatch) {
+            int interval = case_[0];
+            int batchSize = case_[1];
+            RecordLatencySampler sampler = new RecordLatencySampler(interval, batchSize, 42);
             int sampled = 0;
-            for (int i = 0; i < records; i++) {
-                sampled += sampler.sampleNext() ? 1 : 0;
+            for (int i = 0; i < records / batchSize; i++) {
+                for (int position = 0; position < batchSize; position++) {
+                    sampled += sampler.isSampled(position) ? 1 : 0;
+                }
+                sampler.nextBatch();
             }
-            double expected = (double) records / interval;
-            // Seeded, so deterministic; ±3% is over 3 standard deviations at every interval here.
+            double expected = (double) (records / batchSize * batchSize) / interval;
+            // Seeded, so deterministic; ±4% is over 3 standard deviations in every case here.
             assertThat((double) sampled)
-                    .as("interval %d", interval)
-                    .isBetween(expected * 0.97, expected * 1.03);
+                    .as("interval %d, batch %d", interval, batchSize)
+                    .isBetween(expected * 0.96, expected * 1.04);
         }
     }
 
     @Test
-    void everyPositionInABatchIsMeasuredAsOftenWhateverTheBatchSize() {
+    void everyPositionInABatchIsMeasuredAsOften() {
         // Every n-th record would measure only the first record of each batch when the batch
         // size is a multiple of n: the record that waits longest.
         int interval = 8;
-        int batchSize = 16;
+        int batchSize = 80;
         int batches = 100_000;
-        RecordLatencySampler sampler = new RecordLatencySampler(interval, 7);
+        RecordLatencySampler sampler = new RecordLatencySampler(interval, batchSize, 7);
         int[] byPosition = new int[batchSize];
         for (int b = 0; b < batches; b++) {
             for (int position = 0; position < batchSize; position++) {
-                byPosition[position] += sampler.sampleNext() ? 1 : 0;
+                byPosition[position] += sampler.isSampled(position) ? 1 : 0;
             }
+            sampler.nextBatch();
         }
         double expected = (double) batches / interval;
         for (int position = 0; position < batchSize; position++) {
@@ -55,8 +65,27 @@ class RecordLatencySamplerTest {
     }
 
     @Test
+    void aPartialBatchIsMeasuredAtTheSameRate() {
+        // Batches cut short by the delay, a watermark or end of input use the first positions.
+        int interval = 4;
+        int maxBatchSize = 64;
+        int used = 5;
+        int batches = 200_000;
+        RecordLatencySampler sampler = new RecordLatencySampler(interval, maxBatchSize, 11);
+        int sampled = 0;
+        for (int b = 0; b < batches; b++) {
+            for (int position = 0; position < used; position++) {
+                sampled += sampler.isSampled(position) ? 1 : 0;
+            }
+            sampler.nextBatch();
+        }
+        double expected = (double) batches * used / interval;
+        assertThat((double) sampled).isBetween(expected * 0.97, expected * 1.03);
+    }
+
+    @Test
     void refusesAnIntervalBelowOne() {
-        assertThatThrownBy(() -> new RecordLatencySampler(0))
+        assertThatThrownBy(() -> new RecordLatencySampler(0, 8))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("0");
     }

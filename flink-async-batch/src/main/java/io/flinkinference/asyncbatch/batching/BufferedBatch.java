@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.RandomAccess;
 
 /**
- * The records of one batch as they left the {@link BatchBuffer}, in arrival order: values,
- * timestamps and arrival times. Its arrays are owned by this batch and not changed after it left
- * the buffer.
+ * The records of one batch, in arrival order: values, timestamps and arrival times. A batch that
+ * left the {@link BatchBuffer} owns its arrays, and nothing changes them afterwards; the view the
+ * buffer makes of itself for a snapshot reads the buffer's live arrays and is used at once.
  */
 public final class BufferedBatch<IN> {
 
